@@ -1,0 +1,58 @@
+# notices-warehouse: `make run` builds the warehouse from the bundled corpus; `make test` tests it.
+# Needs only python3.11 and make: everything else is installed into .venv from uv.lock.
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+UV_VERSION := 0.13.8
+
+# Defaults that the Dagster definitions and dbt's profile read (override on the command line or env).
+export NOTICES_WAREHOUSE ?= $(CURDIR)/warehouse/notices.duckdb
+export DAGSTER_HOME ?= $(CURDIR)/dagster_home
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+DBT_SOURCES := $(shell find dbt_project/models dbt_project/seeds dbt_project/macros dbt_project/tests -type f 2>/dev/null) dbt_project/dbt_project.yml
+MANIFEST := dbt_project/target/manifest.json
+
+.PHONY: setup run test dev manifest chart clean help
+
+help:
+	@echo "make run    set up .venv and materialise every asset on the catalogue (default: bundled corpus)"
+	@echo "make test   set up and run the test suite"
+	@echo "make dev    start the Dagster UI on the same definitions"
+	@echo "make chart  draw the target timeline from the warehouse (warehouse/targets.png)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(BIN)/uv: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+# uv.lock pins every package; --frozen refuses to install anything the lock does not list.
+$(VENV)/.synced: uv.lock pyproject.toml | $(BIN)/uv
+	$(BIN)/uv sync --frozen --python $(BIN)/python
+	@touch $@
+
+setup: $(VENV)/.synced
+
+$(MANIFEST): $(VENV)/.synced $(DBT_SOURCES)
+	cd dbt_project && ../$(BIN)/dbt parse --profiles-dir . --quiet
+	@touch $@
+
+manifest: $(MANIFEST)
+
+run: setup manifest
+	$(BIN)/dagster asset materialize -m pipelines.definitions --select '*'
+	$(BIN)/python -m pipelines.summary
+
+test: setup manifest
+	$(BIN)/pytest -n 2 --dist loadfile
+
+dev: setup manifest
+	$(BIN)/dagster dev -w workspace.yaml
+
+chart: setup
+	$(BIN)/python -m pipelines.charts --warehouse "$(NOTICES_WAREHOUSE)" --out warehouse/targets.png
+
+clean:
+	rm -rf $(VENV) dbt_project/target dbt_project/logs warehouse/*.duckdb* raw/objects

@@ -1,0 +1,39 @@
+-- One row per document, however many sources (HTML page, PDF) it was published as.
+-- Metadata comes from the canonical source, with gaps filled from the others.
+
+with sources as (
+    select ds.document_id, ds.is_canonical, s.*
+    from {{ ref('int_document_sources') }} as ds
+    inner join {{ ref('stg_sources') }} as s using (source_id)
+),
+
+clause_counts as (
+    select source_id, count(*) as clause_count
+    from {{ ref('stg_clauses') }}
+    group by source_id
+)
+
+select
+    document_id,
+    arg_max(title, is_canonical) filter (where title is not null) as title,
+    arg_max(issuer, is_canonical) filter (where issuer is not null) as issuer,
+    arg_max(province, is_canonical) filter (where province is not null) as province,
+    arg_max(doc_number, is_canonical) filter (where doc_number is not null) as doc_number,
+    arg_max(signed_date, is_canonical) filter (where signed_date is not null) as signed_date,
+    arg_max(publish_date, is_canonical) filter (where publish_date is not null) as publish_date,
+    coalesce(
+        arg_max(signed_date, is_canonical) filter (where signed_date is not null),
+        arg_max(publish_date, is_canonical) filter (where publish_date is not null)
+    ) as document_date,
+    list(url order by is_canonical desc, source_id) as source_urls,
+    list(distinct format order by format) as formats,
+    list(source_id order by is_canonical desc, source_id) as source_ids,
+    count(*) as source_count,
+    arg_max(source_id, is_canonical) as canonical_source_id,
+    arg_max(format, is_canonical) as canonical_format,
+    arg_max(content_sha256, is_canonical) as content_sha256,
+    coalesce(arg_max(cc.clause_count, is_canonical), 0) as clause_count,
+    arg_max(page_count, is_canonical) as page_count
+from sources
+left join clause_counts as cc using (source_id)
+group by document_id

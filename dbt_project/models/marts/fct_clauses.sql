@@ -1,0 +1,23 @@
+-- The clauses of each document, taken from its canonical source only, so that a notice
+-- published as HTML and PDF is not counted twice. stg_clauses keeps every source's own clauses.
+select
+    c.clause_id,
+    ds.document_id,
+    c.source_id,
+    c.seq,
+    c.paragraph_seq,
+    c.heading_path,
+    c.heading_titles,
+    c.heading_level,
+    c.is_heading,
+    c.text,
+    c.text_normalized,
+    c.char_start,
+    c.char_end,
+    c.page,
+    c.is_repeat,
+    s.url as source_url
+from {{ ref('stg_clauses') }} as c
+inner join {{ ref('int_document_sources') }} as ds
+    on ds.source_id = c.source_id and ds.is_canonical
+inner join {{ ref('stg_sources') }} as s on s.source_id = c.source_id

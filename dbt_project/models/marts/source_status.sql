@@ -1,0 +1,50 @@
+-- Every catalogue entry and what became of it: fetched? parsed? extracted? If not, why.
+with last_fetch as (
+    select * from {{ ref('stg_fetches') }}
+    qualify row_number() over (partition by source_id order by fetched_at desc) = 1
+),
+
+last_good_fetch as (
+    select source_id, content_sha256, version, fetched_at
+    from {{ ref('stg_fetches') }}
+    where ok
+    qualify row_number() over (partition by source_id order by fetched_at desc) = 1
+),
+
+stages as (
+    select
+        source_id,
+        max(status) filter (where stage = 'parse') as parse_status,
+        max(error) filter (where stage = 'parse') as parse_error,
+        list(stage || ': ' || error order by stage) filter (where status = 'error' and stage <> 'parse') as extract_errors
+    from {{ ref('stg_stage_state') }}
+    group by source_id
+)
+
+select
+    c.source_id,
+    c.url,
+    lf.ok as last_fetch_ok,
+    lf.status_code as last_fetch_status,
+    lf.error as last_fetch_error,
+    lf.fetched_at as last_fetched_at,
+    g.content_sha256,
+    g.version as content_version,
+    st.parse_status,
+    st.parse_error,
+    st.extract_errors,
+    ds.document_id,
+    ds.is_canonical,
+    case
+        when g.content_sha256 is null then 'not fetched'
+        when st.parse_status = 'error' and ds.document_id is not null then 'parse failed (earlier version kept)'
+        when st.parse_status = 'error' then 'parse failed'
+        when ds.document_id is null then 'not parsed'
+        when len(coalesce(st.extract_errors, [])) > 0 then 'extraction failed'
+        else 'ok'
+    end as status
+from {{ ref('stg_catalog') }} as c
+left join last_fetch as lf using (source_id)
+left join last_good_fetch as g using (source_id)
+left join stages as st using (source_id)
+left join {{ ref('int_document_sources') }} as ds using (source_id)

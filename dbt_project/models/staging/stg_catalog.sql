@@ -1,0 +1,5 @@
+select
+    source_id,
+    url,
+    overrides_json
+from {{ source('raw', 'catalog') }}

@@ -1,0 +1,53 @@
+"""Extraction stages over the parsed clauses: tasks and agencies; projects, targets, references."""
+
+import dagster as dg
+import polars as pl
+
+from pipelines.defs.ingest import WAREHOUSE_POOL, StageConfig, parsed_notices
+from pipelines.defs.resources import NoticesConfig
+from pipelines.extract_stages import PROMISES, TASKS, ExtractStage
+from pipelines.stages import run_stage
+
+
+def _run(context: dg.AssetExecutionContext, stage: ExtractStage, config: StageConfig, notices: NoticesConfig):
+    with notices.connect() as conn:
+        work = stage.work(conn)
+        report = run_stage(
+            conn, stage.name, stage.code_version(), work, lambda sid: stage.compute(conn, sid),
+            stage.empty_frames(), force=config.force,
+        )
+    context.log.info(report.summary())
+    for source_id, error in report.failed.items():
+        context.log.warning(f"{stage.name} failed for {source_id}: {error}")
+    return dg.MaterializeResult(
+        metadata={
+            "processed": report.processed,
+            "up_to_date": report.skipped,
+            "failed": len(report.failed),
+            "errors": dg.MetadataValue.json(report.failed),
+            **{f"rows_{table}": n for table, n in report.rows.items()},
+            "seconds": round(report.seconds, 2),
+        }
+    )
+
+
+@dg.asset(
+    deps=[parsed_notices],
+    group_name="extract",
+    kinds={"python", "polars", "duckdb"},
+    pool=WAREHOUSE_POOL,
+    description="Tasks (work items closed by a responsibility note) and the agencies each note names: raw.tasks, raw.task_agencies.",
+)
+def extracted_tasks(context: dg.AssetExecutionContext, config: StageConfig, notices: NoticesConfig) -> dg.MaterializeResult:
+    return _run(context, TASKS, config, notices)
+
+
+@dg.asset(
+    deps=[parsed_notices],
+    group_name="extract",
+    kinds={"python", "polars", "duckdb"},
+    pool=WAREHOUSE_POOL,
+    description="Projects, dated targets and references to other notices: raw.project_mentions, raw.targets, raw.document_references.",
+)
+def extracted_promises(context: dg.AssetExecutionContext, config: StageConfig, notices: NoticesConfig) -> dg.MaterializeResult:
+    return _run(context, PROMISES, config, notices)

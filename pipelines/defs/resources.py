@@ -1,0 +1,41 @@
+"""Resources: where the catalogue, the raw store and the warehouse are."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from pipelines import settings, warehouse
+from pipelines.catalog import CatalogEntry, load_catalog
+from pipelines.rawstore import RawStore
+
+
+class NoticesConfig(dg.ConfigurableResource):
+    """Paths used by the pipeline. Defaults come from NOTICES_CATALOG, NOTICES_WAREHOUSE and
+    NOTICES_RAW_DIR (or the repo's catalog.yaml, warehouse/notices.duckdb and raw/)."""
+
+    catalog_path: str
+    warehouse_path: str
+    raw_dir: str
+
+    @classmethod
+    def from_env(cls) -> NoticesConfig:
+        return cls(
+            catalog_path=str(settings.catalog_path()),
+            warehouse_path=str(settings.warehouse_path()),
+            raw_dir=str(settings.raw_dir()),
+        )
+
+    def catalog(self) -> list[CatalogEntry]:
+        return load_catalog(Path(self.catalog_path))
+
+    def store(self) -> RawStore:
+        return RawStore(Path(self.raw_dir))
+
+    @contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        with warehouse.connect(Path(self.warehouse_path), read_only=read_only) as conn:
+            yield conn

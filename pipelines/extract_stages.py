@@ -1,0 +1,101 @@
+"""The extraction stages: which extractors run over a parsed source, and how their input is
+read back from the warehouse. Pure extractors live in pipelines/extract/; this is the glue."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+import polars as pl
+
+from pipelines.clauses import CLAUSE_SCHEMA
+from pipelines.code_version import modules_version
+from pipelines.model import Paragraph
+from pipelines.seeds import SEEDS_DIR
+
+# Extractors depend on the outline/normalisation code and the seeds they read, besides their own modules.
+_SHARED_MODULES = ["pipelines.outline", "pipelines.textnorm", "pipelines.model", "pipelines.seeds", "pipelines.extract_stages"]
+
+
+@dataclass(frozen=True)
+class SourceInput:
+    """Everything an extractor sees of one parsed source."""
+
+    source_id: str
+    paragraphs: list[Paragraph]
+    clauses: pl.DataFrame
+    province: str | None
+    doc_number: str | None
+    document_date: date | None
+
+    @classmethod
+    def empty(cls) -> SourceInput:
+        return cls("", [], pl.DataFrame(schema=CLAUSE_SCHEMA), None, None, None)
+
+
+def load_source_input(conn: duckdb.DuckDBPyConnection, source_id: str) -> SourceInput:
+    meta = conn.execute(
+        "select province, doc_number, coalesce(signed_date, publish_date) from raw.sources where source_id = ?",
+        [source_id],
+    ).fetchall()[0]
+    paragraphs = [
+        Paragraph(text, page)
+        for text, page in conn.execute(
+            "select text, page from raw.paragraphs where source_id = ? order by paragraph_seq", [source_id]
+        ).fetchall()
+    ]
+    clauses = conn.sql(
+        f"select {', '.join(CLAUSE_SCHEMA)} from raw.clauses where source_id = ? order by seq", params=[source_id]
+    ).pl()
+    return SourceInput(source_id, paragraphs, clauses.cast(CLAUSE_SCHEMA), meta[0], meta[1], meta[2])
+
+
+@dataclass(frozen=True)
+class ExtractStage:
+    name: str
+    modules: list[str]
+    extract: Callable[[SourceInput], dict[str, pl.DataFrame]]
+
+    def code_version(self) -> str:
+        return modules_version(self.modules + _SHARED_MODULES, sorted(SEEDS_DIR.glob("*.csv")))
+
+    def work(self, conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+        """(source_id, input key) for every parsed source of the catalogue."""
+        return conn.execute(
+            """select s.source_id, s.parse_key from raw.sources s
+               join raw.catalog c using (source_id) order by s.source_id"""
+        ).fetchall()
+
+    def compute(self, conn: duckdb.DuckDBPyConnection, source_id: str) -> dict[str, pl.DataFrame]:
+        return self.extract(load_source_input(conn, source_id))
+
+    def empty_frames(self) -> dict[str, pl.DataFrame]:
+        return {table: frame.head(0) for table, frame in self.extract(SourceInput.empty()).items()}
+
+
+def _tasks(src: SourceInput) -> dict[str, pl.DataFrame]:
+    from pipelines.extract.tasks import extract_tasks
+
+    tasks, agencies = extract_tasks(src.source_id, src.paragraphs, src.clauses, src.province)
+    return {"tasks": tasks, "task_agencies": agencies}
+
+
+def _promises(src: SourceInput) -> dict[str, pl.DataFrame]:
+    from pipelines.extract.projects import extract_projects
+    from pipelines.extract.references import extract_references
+    from pipelines.extract.targets import extract_targets
+
+    return {
+        "project_mentions": extract_projects(src.source_id, src.paragraphs, src.clauses),
+        "targets": extract_targets(src.source_id, src.paragraphs, src.clauses, src.document_date),
+        "document_references": extract_references(src.source_id, src.paragraphs, src.doc_number),
+    }
+
+
+TASKS = ExtractStage("tasks", ["pipelines.extract.tasks", "pipelines.extract.agencies"], _tasks)
+PROMISES = ExtractStage(
+    "promises",
+    ["pipelines.extract.projects", "pipelines.extract.targets", "pipelines.extract.references"],
+    _promises,
+)

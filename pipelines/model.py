@@ -1,0 +1,54 @@
+"""Plain data types shared by the parsers, the clause segmenter and the extractors.
+
+No Dagster, no DuckDB: everything here is a value that a pure function returns.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph of a notice's body, in reading order.
+
+    ``text`` is the paragraph as the source gives it (decoded, wrapped lines rejoined, surrounding
+    whitespace stripped; inner characters are never rewritten). ``page`` is the 1-based PDF page
+    the paragraph starts on, None for HTML.
+    """
+
+    text: str
+    page: int | None = None
+
+
+@dataclass
+class ParsedNotice:
+    """What a parser reads out of one source file (an HTML page or a PDF).
+
+    ``paragraphs`` is the body in reading order: 文号 line, 主送 line, the text, signature and date,
+    attachments. Page chrome (navigation, footers, "— 3 —" page numbers, the red header's
+    "XX文件" banner) is not part of it. The document's full text is ``"\n".join`` of the
+    paragraphs; every character offset in the warehouse points into that string.
+    """
+
+    format: str  # "html" | "pdf"
+    paragraphs: list[Paragraph]
+    title: str | None = None
+    issuer: str | None = None  # 发布机构
+    doc_number: str | None = None  # 文号, as written (e.g. 粤府〔2017〕8号)
+    signed_date: date | None = None  # 成文日期
+    publish_date: date | None = None  # 发布日期
+    encoding: str | None = None  # HTML: the codec actually used to decode
+    page_count: int | None = None  # PDF
+    warnings: list[str] = field(default_factory=list)  # readable quality problems, e.g. "(cid:" glyphs
+
+    @property
+    def full_text(self) -> str:
+        return "\n".join(p.text for p in self.paragraphs)
+
+
+class ParseError(Exception):
+    """A source that cannot be turned into a notice (corrupt PDF, empty page, scanned images).
+
+    The message is shown to users as is: say what is wrong and what was seen.
+    """

@@ -1,0 +1,153 @@
+"""The DuckDB side of the Python stages: the ``raw`` schema and idempotent per-source loads.
+
+Every table the Python stages write carries ``source_id``. A stage replaces all of one source's
+rows in all of its tables inside one transaction, so a re-run leaves the same rows, a changed
+document replaces only its own rows, and a run killed mid-load leaves the previous rows intact.
+"""
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Mapping
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+RAW_SCHEMA = "raw"
+
+# Bookkeeping: which input (bytes hash) and which code version each stage last processed per source.
+_STATE_DDL = f"""
+create table if not exists {RAW_SCHEMA}.stage_state (
+    stage varchar not null,
+    source_id varchar not null,
+    input_sha256 varchar,
+    code_version varchar not null,
+    status varchar not null,          -- ok | error
+    error varchar,
+    updated_at timestamptz not null,
+    primary key (stage, source_id)
+)"""
+
+
+@contextlib.contextmanager
+def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse (creating its folder and the raw schema when writing)."""
+    path = Path(path)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    conn = duckdb.connect(str(path), read_only=read_only)
+    try:
+        if not read_only:
+            conn.execute(f"create schema if not exists {RAW_SCHEMA}")
+            conn.execute(_STATE_DDL)
+        yield conn
+    finally:
+        conn.close()
+
+
+def ensure_table(conn: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    """Create ``raw.<table>`` from the frame's schema, or add columns a newer code version writes."""
+    conn.register("_incoming_schema", frame.head(0))
+    conn.execute(f"create table if not exists {RAW_SCHEMA}.{table} as select * from _incoming_schema")
+    existing = {
+        row[0]
+        for row in conn.execute(
+            "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
+            [RAW_SCHEMA, table],
+        ).fetchall()
+    }
+    for name, dtype, *_ in conn.execute("describe select * from _incoming_schema").fetchall():
+        if name not in existing:
+            conn.execute(f'alter table {RAW_SCHEMA}.{table} add column "{name}" {dtype}')
+    conn.unregister("_incoming_schema")
+
+
+def replace_source_rows(
+    conn: duckdb.DuckDBPyConnection,
+    source_id: str,
+    frames: Mapping[str, pl.DataFrame],
+    stage: str | None = None,
+    input_sha256: str | None = None,
+    code_version: str | None = None,
+) -> None:
+    """Replace one source's rows in each ``raw.<table>`` of ``frames``, atomically.
+
+    With ``stage``, the stage's bookkeeping row is written in the same transaction, so the
+    state never claims work that did not land.
+    """
+    for table, frame in frames.items():
+        ensure_table(conn, table, frame)
+    conn.execute("begin transaction")
+    try:
+        for table, frame in frames.items():
+            conn.execute(f"delete from {RAW_SCHEMA}.{table} where source_id = ?", [source_id])
+            if frame.height:
+                conn.register("_incoming", frame)
+                conn.execute(f"insert into {RAW_SCHEMA}.{table} by name select * from _incoming")
+                conn.unregister("_incoming")
+        if stage:
+            _write_state(conn, stage, source_id, input_sha256, code_version or "", "ok", None)
+        conn.execute("commit")
+    except BaseException:
+        conn.execute("rollback")
+        raise
+
+
+def record_error(
+    conn: duckdb.DuckDBPyConnection,
+    stage: str,
+    source_id: str,
+    input_sha256: str | None,
+    code_version: str,
+    error: str,
+) -> None:
+    """Record that a stage failed on a source. The source's earlier good rows are left alone."""
+    _write_state(conn, stage, source_id, input_sha256, code_version, "error", error)
+
+
+def _write_state(conn, stage, source_id, input_sha256, code_version, status, error) -> None:
+    conn.execute(
+        f"""insert or replace into {RAW_SCHEMA}.stage_state
+            (stage, source_id, input_sha256, code_version, status, error, updated_at)
+            values (?, ?, ?, ?, ?, ?, ?)""",
+        [stage, source_id, input_sha256, code_version, status, error, datetime.now(timezone.utc)],
+    )
+
+
+def stage_state(conn: duckdb.DuckDBPyConnection, stage: str) -> dict[str, tuple[str | None, str, str]]:
+    """source_id -> (input_sha256, code_version, status) for a stage."""
+    rows = conn.execute(
+        f"select source_id, input_sha256, code_version, status from {RAW_SCHEMA}.stage_state where stage = ?",
+        [stage],
+    ).fetchall()
+    return {r[0]: (r[1], r[2], r[3]) for r in rows}
+
+
+def append_rows(conn: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    """Append to a log table (e.g. ``raw.fetches``), creating it from the frame's schema."""
+    ensure_table(conn, table, frame)
+    if frame.height:
+        conn.register("_incoming", frame)
+        conn.execute(f"insert into {RAW_SCHEMA}.{table} by name select * from _incoming")
+        conn.unregister("_incoming")
+
+
+def table_exists(conn: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return bool(
+        conn.execute(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+            [RAW_SCHEMA, table],
+        ).fetchall()[0][0]
+    )
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def replace_table(conn: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    """Replace a whole small table (e.g. ``raw.catalog``) with the frame's rows."""
+    conn.register("_incoming", frame)
+    conn.execute(f"create or replace table {RAW_SCHEMA}.{table} as select * from _incoming")
+    conn.unregister("_incoming")
