@@ -44,12 +44,13 @@ def normalize_text(text: str) -> str:
     """The matching form of a text: safe NFKC, Simplified characters, whitespace collapsed.
 
     Full-width ASCII becomes half-width (（ → (, ， → ,, ２０２０ → 2020); CJK punctuation that has no
-    half-width twin (。、〔〕《》) stays. Whitespace between two CJK characters is removed, since
-    Chinese does not use it and PDF extraction inserts it.
+    half-width twin (。、〔〕《》) stays. Whitespace between two CJK characters, or between a CJK
+    character and a number, is removed: Chinese does not use it and PDF extraction inserts it.
     """
     t = to_simplified(nfkc_safe(text))
     t = _WS.sub(" ", t).strip()
-    return _CJK_GAP.sub("", t)
+    t = _CJK_GAP.sub("", t)
+    return _CJK_DIGIT_GAP.sub("", t)
 
 
 def is_cjk(ch: str) -> bool:
@@ -68,6 +69,8 @@ def is_cjk(ch: str) -> bool:
 
 _CJK_CLASS = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u2014\u2026\u201c\u201d"
 _CJK_GAP = re.compile(f"(?<=[{_CJK_CLASS}])[ \t]+(?=[{_CJK_CLASS}])")
+# "到 2020 年", "80 %": PDF extraction puts spaces between Chinese and numbers; Chinese has none.
+_CJK_DIGIT_GAP = re.compile(f"(?<=[{_CJK_CLASS}])[ \t]+(?=[0-9%])|(?<=[0-9%])[ \t]+(?=[{_CJK_CLASS}%])")
 
 
 def join_wrapped_lines(lines: list[str]) -> str:

@@ -1,0 +1,229 @@
+"""Text-level metadata helpers shared by the HTML and PDF parsers.
+
+Pure functions over strings: find a 文号 (GB/T 9704 document number), read a Chinese date, name
+the province an issuer or a 文号 belongs to, and recognise the labels of a portal's info table.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+# --- 文号 -----------------------------------------------------------------------------------------
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_DIGIT = "0-9\uff10-\uff19"  # ASCII and full-width digits
+_OPEN = "〔\\[(（【［〖﹝"
+_CLOSE = "〕\\])）】］〗﹞"
+_BRACKETS = str.maketrans({"[": "〔", "(": "〔", "（": "〔", "【": "〔", "［": "〔", "〖": "〔", "﹝": "〔",
+                           "]": "〕", ")": "〕", "）": "〕", "】": "〕", "］": "〕", "〗": "〕", "﹞": "〕"})
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+# Issuer code (a few Han characters) + bracketed 4-digit year + number + 号. Mirrors and PDF
+# extraction put spaces inside, so whitespace is allowed between the parts (not inside the code).
+_DOC_NUMBER = re.compile(
+    rf"([{_HAN}]{{1,10}})\s*[{_OPEN}]\s*([{_DIGIT}]{{4}})\s*[{_CLOSE}]\s*(第?\s*[{_DIGIT}]{{1,5}})\s*[号號]"
+)
+# Words that end the running text before a code ("执行国发〔2016〕18号", "的通知粤府〔2017〕8号"):
+# none of them occurs inside a real issuer code.
+_CODE_LEAD_IN = re.compile(
+    "印发|转发|执行|落实|贯彻|根据|按照|依据|依照|参照|对照|详见|参见|见|以及|和|与|及|或|的|即|是|"
+    "于|在|将|把|对|由|据|按|号|文件|等|了|为|通知|意见|决定|办法|方案|规定|批复|报告|纪要|国务院|政府"
+)
+_MAX_CODE = 6  # the longest codes in use (发改办地区, 国卫办医函, 工信部联装) have 5 characters
+
+
+def find_doc_numbers(text: str) -> list[tuple[str, int, int]]:
+    """Every 文号 in ``text`` as (as written, start, end) with ``text[start:end]`` the match."""
+    found: list[tuple[str, int, int]] = []
+    for m in _DOC_NUMBER.finditer(text):
+        code = _trim_code(m.group(1), boundary=m.start() == 0 or not _is_han(text[m.start() - 1]))
+        if not code:
+            continue
+        start = m.end(1) - len(code)
+        found.append((text[start : m.end()], start, m.end()))
+    return found
+
+
+def find_doc_number(text: str) -> str | None:
+    """The first 文号 in ``text`` as written (e.g. 粤府〔2017〕8号, 粤府[2017]8號), or None."""
+    hits = find_doc_numbers(text)
+    return hits[0][0] if hits else None
+
+
+def normalize_doc_number(s: str) -> str:
+    """Canonical form of a 文号 for matching: brackets → 〔〕, 號 → 号, full-width digits, no spaces."""
+    s = s.translate(_BRACKETS).translate(_FULLWIDTH_DIGITS).replace("號", "号")
+    return re.sub(r"\s+", "", s)
+
+
+def _is_han(ch: str) -> bool:
+    return bool(re.match(f"[{_HAN}]", ch))
+
+
+def _trim_code(run: str, boundary: bool) -> str:
+    """The issuer code at the end of a run of Han characters before the bracketed year.
+
+    The code starts after the last lead-in word ("执行", "的" …) and is at most ``_MAX_CODE``
+    characters long; a longer run after punctuation or a line start is kept whole.
+    """
+    cut = 0
+    for m in _CODE_LEAD_IN.finditer(run):
+        cut = m.end()
+    code = run[cut:]
+    return code if boundary and cut == 0 else code[-_MAX_CODE:]
+
+
+# --- dates ----------------------------------------------------------------------------------------
+
+_D = f"[{_DIGIT}]"
+_ARABIC_DATE = re.compile(
+    rf"(?<![{_DIGIT}])({_D}{{4}})\s*(?:年\s*({_D}{{1,2}})\s*月\s*({_D}{{1,2}})\s*[日号]"
+    rf"|([-/.])\s*({_D}{{1,2}})\s*\4\s*({_D}{{1,2}})(?![{_DIGIT}]))"
+)
+_CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "０": 0, "一": 1, "二": 2, "三": 3, "四": 4,
+              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_YEAR = "〇零○Ｏ０一二三四五六七八九"
+_CN_SMALL = "一二三四五六七八九十廿卅"
+_CHINESE_DATE = re.compile(rf"([{_CN_YEAR}]{{4}})\s*年\s*([{_CN_SMALL}]{{1,3}})\s*月\s*([{_CN_SMALL}]{{1,3}})\s*[日号]")
+
+
+def parse_cn_date(s: str | None) -> date | None:
+    """The first calendar date in ``s``: 2017年1月20日, 2017-01-20, 2017/1/20, 2017.01.20,
+    二〇一七年一月二十日 (full-width digits and inner spaces allowed). None if there is none."""
+    if not s:
+        return None
+    for m in _ARABIC_DATE.finditer(s):
+        y, mo, d = m.group(1), m.group(2) or m.group(5), m.group(3) or m.group(6)
+        found = _make_date(int(y), int(mo), int(d))  # int() reads full-width digits too
+        if found:
+            return found
+    for m in _CHINESE_DATE.finditer(s):
+        year = int("".join(str(_CN_DIGITS[c]) for c in m.group(1)))
+        found = _make_date(year, _cn_small_number(m.group(2)), _cn_small_number(m.group(3)))
+        if found:
+            return found
+    return None
+
+
+def date_line(s: str) -> date | None:
+    """The date if ``s`` is nothing but one date (the line under a signature), else None."""
+    s = s.strip(" \t\r\n\u3000\xa0")
+    m = _ARABIC_DATE.fullmatch(s) or _CHINESE_DATE.fullmatch(s)
+    return parse_cn_date(s) if m else None
+
+
+def _cn_small_number(s: str) -> int:
+    """一 … 三十一 (also 廿一, 卅一) → int; 0 if it is not a number (rejected by _make_date)."""
+    s = s.replace("廿", "二十").replace("卅", "三十")
+    if "十" not in s:
+        return _CN_DIGITS.get(s, 0) if len(s) == 1 else 0
+    tens, _, ones = s.partition("十")
+    if len(tens) > 1 or len(ones) > 1:
+        return 0
+    return (_CN_DIGITS.get(tens, 0) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+
+
+def _make_date(y: int, m: int, d: int) -> date | None:
+    if not 1900 <= y <= 2100:
+        return None
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+# --- provinces ------------------------------------------------------------------------------------
+
+# The 34 provincial-level divisions: full name, the short name used inside issuer names, and the
+# one-character abbreviations that start their 文号 (粤府, 闽政, 内政发 for Inner Mongolia).
+PROVINCES: tuple[tuple[str, str, str], ...] = (
+    ("北京市", "北京", "京"), ("天津市", "天津", "津"), ("河北省", "河北", "冀"), ("山西省", "山西", "晋"),
+    ("内蒙古自治区", "内蒙古", "蒙内"), ("辽宁省", "辽宁", "辽"), ("吉林省", "吉林", "吉"),
+    ("黑龙江省", "黑龙江", "黑"), ("上海市", "上海", "沪"), ("江苏省", "江苏", "苏"), ("浙江省", "浙江", "浙"),
+    ("安徽省", "安徽", "皖"), ("福建省", "福建", "闽"), ("江西省", "江西", "赣"), ("山东省", "山东", "鲁"),
+    ("河南省", "河南", "豫"), ("湖北省", "湖北", "鄂"), ("湖南省", "湖南", "湘"), ("广东省", "广东", "粤"),
+    ("广西壮族自治区", "广西", "桂"), ("海南省", "海南", "琼"), ("重庆市", "重庆", "渝"),
+    ("四川省", "四川", "川蜀"), ("贵州省", "贵州", "黔贵"), ("云南省", "云南", "滇云"), ("西藏自治区", "西藏", "藏"),
+    ("陕西省", "陕西", "陕秦"), ("甘肃省", "甘肃", "甘陇"), ("青海省", "青海", "青"),
+    ("宁夏回族自治区", "宁夏", "宁"), ("新疆维吾尔自治区", "新疆", "新"), ("台湾省", "台湾", "台"),
+    ("香港特别行政区", "香港", "港"), ("澳门特别行政区", "澳门", "澳"),
+)
+_BY_ABBREVIATION = {ch: full for full, _, abbrs in PROVINCES for ch in abbrs}
+_SHORT_NAMES = re.compile("|".join(sorted((short for _, short, _ in PROVINCES), key=len, reverse=True)))
+_BY_SHORT_NAME = {short: full for full, short, _ in PROVINCES}
+
+
+def province_of(issuer_or_doc_number: str | None) -> str | None:
+    """The provincial-level division an issuer (广东省人民政府, 中共广东省委 广东省人民政府) or a
+    文号 (粤府〔2017〕8号 → 广东省) belongs to; None for central issuers (国务院, 国发, 发改办…).
+
+    A 文号 is read by its first character, so city codes that share a province's abbreviation
+    (宁 is also Nanjing's) are attributed to the province.
+    """
+    if not issuer_or_doc_number:
+        return None
+    doc = find_doc_number(issuer_or_doc_number)
+    if doc:
+        return _BY_ABBREVIATION.get(doc[0])
+    m = _SHORT_NAMES.search(issuer_or_doc_number)
+    return _BY_SHORT_NAME[m.group()] if m else None
+
+
+# --- info-table labels ----------------------------------------------------------------------------
+
+# Labels portals put before a notice's metadata (政府信息公开 tables, 文章属性 lists), per field.
+_LABELS = {
+    "title": ("名称", "标题", "文件名称", "题名", "文件标题", "信息名称"),
+    "issuer": ("发布机构", "发文机关", "发文机构", "发文单位", "发布单位", "制发机关", "成文机关", "发布部门"),
+    "doc_number": ("文号", "发文字号", "文件编号", "发文文号", "文件文号", "字号"),
+    "signed_date": ("成文日期", "成文时间", "发文日期", "印发日期", "签发日期"),
+    "publish_date": ("发布日期", "发布时间", "公开日期", "公布日期", "公开时间", "发文时间"),
+    "source": ("来源", "信息来源", "文章来源"),  # often the website, so weaker than 发布机构
+}
+_FIELD_OF_LABEL = {label: field for field, labels in _LABELS.items() for label in labels}
+_LABEL_WS = re.compile(r"[\s\u3000\xa0]+")
+_LABEL_VALUE = re.compile(r"^\s*([^：:]{2,8}?)\s*[：:]\s*(.+?)\s*$", re.S)
+_NEXT_LABEL = re.compile(r"[\s\u3000\xa0]+(?=[^\s\u3000\xa0：:]{2,8}[：:])")
+
+
+def label_field(label: str) -> str | None:
+    """The ParsedNotice field a label such as "发布机构：" or "文　　号" names ("source" for 来源), or None."""
+    key = _LABEL_WS.sub("", label).rstrip("：:")
+    return _FIELD_OF_LABEL.get(key)
+
+
+def split_label_value(text: str) -> tuple[str, str] | None:
+    """("doc_number", "粤府〔2017〕8号") for a line "文号：粤府〔2017〕8号"; None if the label is unknown."""
+    m = _LABEL_VALUE.match(text)
+    if not m:
+        return None
+    field = label_field(m.group(1))
+    value = _NEXT_LABEL.split(m.group(2), maxsplit=1)[0].strip()  # "来源：X 发布时间：Y" → X
+    return (field, value) if field and value else None
+
+
+# --- signature ------------------------------------------------------------------------------------
+
+_ORG_SUFFIX = re.compile(r"(政府|委员会|办公厅|办公室|省委|市委|区委|县委|厅|局|委|部|院|署|会|处|中心|公司)$")
+_SENTENCE_PUNCT = re.compile(r"[。，,；;：:！？]")
+
+
+def looks_like_issuer(line: str) -> bool:
+    """True for a short signature line naming an organisation (广东省人民政府, 省发展改革委)."""
+    line = line.strip(" \t\r\n\u3000\xa0")
+    return 2 <= len(line) <= 40 and not _SENTENCE_PUNCT.search(line) and bool(_ORG_SUFFIX.search(line))
+
+
+def find_signature(lines: list[str]) -> tuple[str | None, date | None]:
+    """(issuer, signed date) from the first signature block: a line that is only a date, right
+    after a short organisation line (that line may be absent, then issuer is None)."""
+    for i, line in enumerate(lines):
+        d = date_line(line)
+        if d is None or i == 0:
+            continue
+        prev = lines[i - 1].strip(" \t\r\n\u3000\xa0")
+        if looks_like_issuer(prev):
+            return prev, d
+        if len(prev) <= 40 and not _SENTENCE_PUNCT.search(prev):
+            return None, d
+    return None, None

@@ -1,0 +1,117 @@
+"""Shared fixtures: a loopback HTTP server and a warehouse built by really materialising the assets."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "corpus"
+# dbt's profile needs the variable to render, even for `dbt parse`; runs set the real path.
+os.environ.setdefault("NOTICES_WAREHOUSE", str(REPO / "warehouse" / "notices.duckdb"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Build the dbt manifest if `make manifest` has not (the dbt assets are defined from it)."""
+    manifest = REPO / "dbt_project" / "target" / "manifest.json"
+    if not manifest.exists() and not hasattr(config, "workerinput"):
+        subprocess.run(
+            [str(Path(sys.executable).parent / "dbt"), "parse", "--profiles-dir", ".", "--quiet"],
+            cwd=REPO / "dbt_project", check=True,
+        )
+
+
+# --- loopback HTTP server -------------------------------------------------------------------
+
+@dataclass
+class Route:
+    """What the server answers on a path: a list of (status, headers, body), one per request;
+    the last one repeats."""
+
+    responses: list[tuple[int, dict[str, str], bytes]]
+    hits: int = 0
+
+
+@dataclass
+class LoopbackServer:
+    base_url: str
+    routes: dict[str, Route] = field(default_factory=dict)
+
+    def serve(self, path: str, *responses: tuple[int, dict[str, str], bytes]) -> str:
+        self.routes[path] = Route(list(responses))
+        return self.base_url + path
+
+    def hits(self, path: str) -> int:
+        return self.routes[path].hits
+
+
+@pytest.fixture()
+def http_server() -> Iterator[LoopbackServer]:
+    server_state = LoopbackServer(base_url="")
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            route = server_state.routes.get(self.path)
+            if route is None:
+                self.send_error(404, "Not Found")
+                return
+            status, headers, body = route.responses[min(route.hits, len(route.responses) - 1)]
+            route.hits += 1
+            self.send_response(status)
+            for k, v in headers.items():
+                self.send_header(k, v)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server_state.base_url = f"http://127.0.0.1:{httpd.server_address[1]}"
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server_state
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+# --- materialising the pipeline ---------------------------------------------------------------
+
+def materialize_all(catalog: Path, warehouse: Path, raw_dir: Path, run_config: dict | None = None):
+    """Materialise every asset (Python stages, dbt seeds/models/tests) into ``warehouse``."""
+    import dagster as dg
+
+    from pipelines.definitions import ASSETS, CHECKS, make_resources
+    from pipelines.defs.resources import NoticesConfig
+
+    notices = NoticesConfig(catalog_path=str(catalog), warehouse_path=str(warehouse), raw_dir=str(raw_dir))
+    return dg.materialize(
+        [*ASSETS, *CHECKS], resources=make_resources(notices), run_config=run_config, raise_on_error=False
+    )
+
+
+@pytest.fixture(scope="session")
+def materialize() -> Callable[..., object]:
+    return materialize_all
+
+
+@pytest.fixture(scope="session")
+def bundled_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse built from the bundled catalogue, once per test session (per xdist worker)."""
+    root = tmp_path_factory.mktemp("bundled")
+    warehouse = root / "notices.duckdb"
+    result = materialize_all(REPO / "catalog.yaml", warehouse, root / "raw")
+    assert result.success, "materialising the bundled catalogue failed"
+    return warehouse
