@@ -1,0 +1,129 @@
+"""Materialise every asset on the bundled corpus into a temporary warehouse and query the marts."""
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+MANIFEST = json.loads((REPO / "corpus" / "manifest.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def db(bundled_warehouse: Path):
+    conn = duckdb.connect(str(bundled_warehouse), read_only=True)
+    yield conn
+    conn.close()
+
+
+def rows(conn, sql: str, params=None) -> list[tuple]:
+    return conn.execute(sql, params or []).fetchall()
+
+
+def test_five_files_are_four_documents_each_with_clauses(db):
+    assert rows(db, "select count(*) from marts.dim_documents") == [(4,)]
+    assert rows(db, "select count(*) from marts.dim_documents where clause_count = 0") == [(0,)]
+    per_doc = dict(rows(db, "select document_id, count(*) from marts.fct_clauses group by 1"))
+    counts = dict(rows(db, "select document_id, clause_count from marts.dim_documents"))
+    assert per_doc == counts
+
+
+def test_document_metadata_matches_the_manifest(db):
+    docs = {
+        r[0]: r[1:]
+        for r in rows(db, "select title, issuer, doc_number, signed_date, publish_date, province from marts.dim_documents")
+    }
+    for m in MANIFEST:
+        issuer, doc_number, signed, published = m["发布机构"], m.get("文号"), m.get("成文日期"), m.get("发布日期")
+        assert m["名称"] in docs, f"{m['file']}: title not found"
+        got = docs[m["名称"]]
+        assert got[0] == issuer and got[1] == doc_number
+        if signed:
+            assert got[2] == date.fromisoformat(signed)
+        if published:
+            assert got[3] == date.fromisoformat(published)
+        assert got[4] == ("福建省" if m["file"].startswith("fj") else "广东省")
+
+
+def test_same_notice_in_two_formats_is_one_document(db):
+    (doc,) = rows(
+        db,
+        """select document_id, formats, source_urls, canonical_source_id, canonical_format, clause_count
+           from marts.dim_documents where doc_number = '粤府〔2017〕8号'""",
+    )
+    document_id, formats, urls, canonical, canonical_format, clause_count = doc
+    assert formats == ["html", "pdf"]
+    assert sorted(u.rsplit("/", 1)[-1] for u in urls) == ["gd-2017-8.html", "gd-2017-8.pdf"]
+    assert canonical in ("gd-2017-8-html", "gd-2017-8-pdf") and canonical.endswith(canonical_format)
+    # The marts hold one set of clauses, all from the canonical source ...
+    assert rows(db, "select distinct source_id from marts.fct_clauses where document_id = ?", [document_id]) == [(canonical,)]
+    # ... while staging keeps both sources' own clauses.
+    staged = dict(rows(db, "select source_id, count(*) from staging.stg_clauses where source_id like 'gd-2017-8-%' group by 1"))
+    assert set(staged) == {"gd-2017-8-html", "gd-2017-8-pdf"} and staged[canonical] == clause_count
+    # The canonical source is the one with the most complete text.
+    body = dict(rows(db, "select source_id, body_chars from intermediate.int_document_sources where source_id like 'gd-2017-8-%'"))
+    assert body[canonical] == max(body.values())
+
+
+def test_every_clause_points_back_to_its_source_text(db):
+    bad = rows(
+        db,
+        """select c.clause_id from marts.fct_clauses c join staging.stg_sources s using (source_id)
+           where substring(s.full_text, c.char_start + 1, c.char_end - c.char_start) <> c.text""",
+    )
+    assert bad == []
+    # PDF clauses carry a page; HTML clauses do not.
+    assert rows(
+        db,
+        """select count(*) from marts.fct_clauses c join staging.stg_sources s using (source_id)
+           where (s.format = 'pdf') <> (c.page is not null)""",
+    ) == [(0,)]
+
+
+def test_heading_paths_follow_the_outline(db):
+    (path,) = rows(
+        db,
+        """select heading_path from marts.fct_clauses c join marts.dim_documents d using (document_id)
+           where d.doc_number = '闽政〔2016〕52号' and c.text like '%深化闽粤、闽赣省际边界地区合作%'""",
+    )[0]
+    assert path == "二、促进区域经济合作发展 › （一）优化区域经济发展格局"
+
+
+def test_scraped_repeats_are_flagged_not_dropped(db):
+    repeats = rows(
+        db,
+        """select count(*) filter (where is_repeat), count(*) from marts.fct_clauses c
+           join marts.dim_documents d using (document_id) where d.doc_number = '粤府〔2016〕34号'""",
+    )[0]
+    assert repeats[0] > 0 and repeats[1] > repeats[0]
+
+
+def test_every_catalogue_entry_is_ok(db):
+    assert rows(db, "select source_id, status from marts.source_status where status <> 'ok'") == []
+
+
+def test_rerun_is_idempotent_and_parses_nothing_again(bundled_warehouse, materialize, tmp_path):
+    import shutil
+
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(bundled_warehouse, copy)
+    raw_dir = bundled_warehouse.parent / "raw"
+
+    def snapshot() -> dict[str, object]:
+        with duckdb.connect(str(copy), read_only=True) as conn:
+            return {
+                "clauses": rows(conn, "select clause_id, document_id, text, char_start, char_end from marts.fct_clauses order by 1"),
+                "documents": rows(conn, "select * exclude (source_urls) from marts.dim_documents order by 1"),
+                "raw_clauses": rows(conn, "select count(*) from raw.clauses"),
+                "fetches": rows(conn, "select count(*) from raw.fetches"),
+            }
+
+    before = snapshot()
+    result = materialize(REPO / "catalog.yaml", copy, raw_dir)
+    assert result.success
+    parse_meta = result.asset_materializations_for_node("parsed_notices")[0].metadata
+    assert parse_meta["parsed"].value == 0 and parse_meta["up_to_date"].value == 5
+    assert snapshot() == before
