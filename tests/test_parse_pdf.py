@@ -1,0 +1,242 @@
+"""parse_pdf on the two bundled PDFs, plus small PDFs written here for the failure cases."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import zlib
+from datetime import date
+from pathlib import Path
+
+import pytest
+from reference import coverage, reference_text
+
+from pipelines.model import ParsedNotice, ParseError
+from pipelines.parse.pdf import parse_pdf
+
+CORPUS = Path(__file__).parent.parent / "corpus"
+MANIFEST = {e["file"]: e for e in json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))}
+CJK_SPACE_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”—…][ \t]+[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”—…]")
+PAGE_NUMBER = re.compile(r"[—–-]\s*\d{1,3}\s*[—–-]")
+
+
+@pytest.fixture(scope="module")
+def gd2017() -> ParsedNotice:
+    return parse_pdf((CORPUS / "gd-2017-8.pdf").read_bytes())
+
+
+@pytest.fixture(scope="module")
+def gba() -> ParsedNotice:
+    return parse_pdf((CORPUS / "gd-gba-2019.pdf").read_bytes())
+
+
+@pytest.fixture(scope="module", params=["gd2017", "gba"])
+def notice(request) -> ParsedNotice:
+    return request.getfixturevalue(request.param)
+
+
+# --- text -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "seed"), [("gd2017", "001"), ("gba", "002")])
+def test_reproduces_reference_text(request, name, seed):
+    notice = request.getfixturevalue(name)
+    assert coverage(notice.full_text, reference_text(seed)) >= 0.99
+
+
+def test_no_page_furniture_left(notice):
+    for p in notice.paragraphs:
+        assert not PAGE_NUMBER.search(p.text), p.text[:80]
+
+
+def test_no_space_between_cjk(notice):
+    for p in notice.paragraphs:
+        assert not CJK_SPACE_CJK.search(p.text), p.text[:80]
+
+
+def test_pages_are_ordered_and_in_range(notice):
+    pages = [p.page for p in notice.paragraphs]
+    assert pages == sorted(pages)
+    assert pages[0] == 1 and pages[-1] >= notice.page_count - 1  # the last may start a page early
+    assert all(1 <= n <= notice.page_count for n in pages)
+
+
+def test_page_of_later_paragraphs(gd2017, gba):
+    assert _paragraph(gd2017, "(三)建立合作资金支持机制。").page == 26
+    assert _paragraph(gba, "（四）发展目标").page == 3
+    # starts at the foot of page 1, ends on page 2: the start page counts
+    assert _paragraph(gba, "粤港澳大湾区建设是习近平总书记亲自谋划").page == 1
+
+
+def test_wrapped_words_are_rejoined(gd2017, gba):
+    text = gd2017.full_text
+    # "指导" | "意见》(国发〔2016〕18号)" and "〔2" | "016〕" are wrapped in the PDF
+    assert "《国务院关于深化泛珠三角区域合作的指导意见》(国发〔2016〕18号)" in text
+    assert "(发改办地区〔2016〕2455号)" in text
+    # Latin tokens cut by a wrap close up; a space glyph at a wrap is kept
+    assert "在CEPA框架下" in gba.full_text
+    assert "扩大已建 LNG 接收站" in gba.full_text
+
+
+def test_extraction_traits_kept_as_published(gba):
+    # the published text has these spaces and this notation (see seed-002)
+    assert "第一步，到 2020 年，粤港澳大湾区建设打下坚实基础。" in gba.full_text
+    assert "细颗粒物（PM_{2.5}）污染" in gba.full_text
+
+
+def test_paragraphs_follow_layout(gd2017):
+    texts = [p.text for p in gd2017.paragraphs]
+    assert texts[:6] == [
+        "粤府〔2017〕8号",
+        "各地级以上市人民政府,各县(市、区)人民政府,省政府各部门、各直属机构:",
+        "现将《广东省深化泛珠三角区域合作实施意见》印发给你们,请认真贯彻执行。执行中遇到的问题,请径向省发展改革委反映。",
+        "广东省人民政府",
+        "2017年1月20日",
+        "广东省深化泛珠三角区域合作实施意见",
+    ]
+    assert "一、总体要求" in texts  # heading on its own
+    # a paragraph running over a page break stays one paragraph
+    assert any(t.startswith("为深入贯彻落实") and t.endswith("制定本实施意见。") for t in texts)
+
+
+# --- header and metadata ----------------------------------------------------------------------------
+
+
+def test_red_header(gd2017):
+    assert gd2017.doc_number == "粤府〔2017〕8号"
+    assert gd2017.issuer == "广东省人民政府"
+    assert gd2017.title == MANIFEST["gd-2017-8.pdf"]["名称"]
+    assert gd2017.signed_date == date(2017, 1, 20)
+    assert gd2017.page_count == 26
+    assert not any("文件" == p.text[-2:] for p in gd2017.paragraphs[:3])  # banner is not body
+    assert gd2017.title not in gd2017.full_text  # nor is the title block
+    assert gd2017.warnings == []
+
+
+def test_no_header(gba):
+    assert gba.title == MANIFEST["gd-gba-2019.pdf"]["名称"]
+    assert gba.doc_number is None  # the body cites 文号s; none of them is this notice's
+    assert gba.issuer == MANIFEST["gd-gba-2019.pdf"]["发布机构"]
+    assert gba.page_count == 57
+    # the printed heading is a headline, not the title: it stays, as in seed-002
+    assert gba.paragraphs[0].text == "广东省委、省政府印发关于贯彻落实《粤港澳大湾区发展规划纲要》的实施意见"
+
+
+# --- generated PDFs ---------------------------------------------------------------------------------
+
+
+def _paragraph(notice: ParsedNotice, start: str):
+    return next(p for p in notice.paragraphs if p.text.startswith(start))
+
+
+def _pdf(pages: list[tuple[bytes, bytes]], extra: list[bytes] = ()) -> bytes:
+    """A minimal valid PDF: one (resources, content stream) pair per page; ``extra`` objects are
+    numbered from 3 + 2 * len(pages) so resources can refer to them."""
+    n = len(pages)
+    kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(n)).encode()
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % n]
+    for i, (resources, content) in enumerate(pages):
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources " + resources
+            + b" /Contents %d 0 R >>" % (4 + 2 * i)
+        )
+        objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+    objects.extend(extra)
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return out
+
+
+def _image_page(image_obj: int) -> tuple[bytes, bytes]:
+    return b"<< /XObject << /Im1 %d 0 R >> >>" % image_obj, b"q 200 0 0 200 100 300 cm /Im1 Do Q"
+
+
+def _image() -> bytes:
+    pixels = zlib.compress(bytes([0, 255, 255, 0]))
+    return (
+        b"<< /Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray "
+        b"/BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n" % len(pixels) + pixels + b"\nendstream"
+    )
+
+
+def _text_page(font_obj: int, lines: list[tuple[float, float, str]]) -> tuple[bytes, bytes]:
+    """Helvetica text lines given as (x, y from the bottom, text)."""
+    ops = b"".join(b"BT /F1 12 Tf %g %g Td (%s) Tj ET\n" % (x, y, t.encode("latin-1")) for x, y, t in lines)
+    return b"<< /Font << /F1 %d 0 R >> >>" % font_obj, ops
+
+
+HELVETICA = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+
+
+def test_scanned_pdf_raises():
+    data = _pdf([_image_page(5)], [_image()])
+    with pytest.raises(ParseError, match="no text layer: 1 pages, all images"):
+        parse_pdf(data)
+
+
+def test_scanned_page_is_a_warning():
+    data = _pdf([_text_page(7, [(72, 700, "Notice text on the first page.")]), _image_page(8)], [HELVETICA, _image()])
+    notice = parse_pdf(data)
+    assert notice.full_text == "Notice text on the first page."
+    assert "page 2 has no text layer (scanned?)" in notice.warnings
+
+
+def test_undecodable_glyphs_are_a_warning():
+    # a CID font without ToUnicode map: pdfminer yields "(cid:N)" for each glyph
+    font = (
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /NoMap /Encoding /Identity-H /DescendantFonts "
+        b"[<< /Type /Font /Subtype /CIDFontType2 /BaseFont /NoMap "
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 1000 >>] >>"
+    )
+    content = b"BT /F1 12 Tf 72 700 Td <0102030405> Tj ET"
+    notice = parse_pdf(_pdf([(b"<< /Font << /F1 5 0 R >> >>", content)], [font]))
+    assert "(cid:" in notice.full_text
+    assert any("could not be decoded" in w and "%" in w for w in notice.warnings), notice.warnings
+
+
+def test_generic_page_furniture():
+    # page numbers in three styles and a running header, none of them the samples' strings
+    body = [(72, 700 - 20 * i, f"Body line {i} of page {{n}} that says something.") for i in range(3)]
+    footers = ["- {n} -", "{n}/3", "Page {n} of 3"]
+    pages = []
+    for n in (1, 2, 3):
+        lines = [(72, 800, "Provincial Office Bulletin")]
+        lines += [(x, y, t.format(n=n)) for x, y, t in body]
+        lines += [(280, 40, footers[n - 1].format(n=n))]
+        pages.append(_text_page(9, lines))  # the font is the first extra object: 3 + 2 * 3
+    notice = parse_pdf(_pdf(pages, [HELVETICA]))
+    assert "Bulletin" not in notice.full_text
+    assert not re.search(r"- \d -|\d/3|Page \d of 3", notice.full_text), notice.full_text
+    assert "Body line 2 of page 3 that says something." in notice.full_text
+    assert [p.page for p in notice.paragraphs] == sorted(p.page for p in notice.paragraphs)
+
+
+def test_fake_bold_is_deduplicated():
+    # fake bold draws each glyph again a fraction of a point to the right
+    lines = [(72, 700, "Heading set in fake bold"), (72.4, 700.2, "Heading set in fake bold")]
+    notice = parse_pdf(_pdf([_text_page(5, lines)], [HELVETICA]))
+    assert notice.full_text == "Heading set in fake bold"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param((CORPUS / "gd-2017-8.pdf").read_bytes()[:200_000], id="truncated"),
+        pytest.param((CORPUS / "gd-2017-8.pdf").read_bytes()[:-200], id="no-trailer"),
+        pytest.param(b"%PDF-1.4\n" + os.urandom(4000), id="random-after-header"),
+        pytest.param(os.urandom(4000), id="random"),
+        pytest.param(b"", id="empty"),
+    ],
+)
+def test_corrupt_pdf_raises_parse_error(data):
+    with pytest.raises(ParseError) as err:
+        parse_pdf(data)
+    message = str(err.value)
+    assert message and "Traceback" not in message and "\n" not in message
