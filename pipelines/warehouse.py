@@ -7,6 +7,8 @@ document replaces only its own rows, and a run killed mid-load leaves the previo
 from __future__ import annotations
 
 import contextlib
+import os
+import time
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
@@ -30,13 +32,43 @@ create table if not exists {RAW_SCHEMA}.stage_state (
 )"""
 
 
+class WarehouseBusy(RuntimeError):
+    """Another process holds the DuckDB file (DuckDB allows one writer, or many readers)."""
+
+
+def lock_timeout_seconds() -> float:
+    return float(os.environ.get("NOTICES_LOCK_TIMEOUT", "30"))
+
+
+def _open(path: Path, read_only: bool, timeout: float) -> duckdb.DuckDBPyConnection:
+    """Open the file, waiting up to ``timeout`` seconds for another process to let go of it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as e:
+            if "lock" not in str(e).lower():
+                raise
+            if time.monotonic() >= deadline:
+                raise WarehouseBusy(
+                    f"the warehouse {path} is held open by another process and stayed locked for "
+                    f"{timeout:.0f}s ({e}). Close that connection, or open the file with "
+                    "read_only=True from BI tools and notebooks so the pipeline can write."
+                ) from e
+            time.sleep(0.5)
+
+
 @contextlib.contextmanager
-def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the warehouse (creating its folder and the raw schema when writing)."""
+def connect(path: Path, read_only: bool = False, timeout: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse (creating its folder and the raw schema when writing).
+
+    If another process holds the file, wait up to ``timeout`` seconds (default
+    ``NOTICES_LOCK_TIMEOUT``, 30) and then raise WarehouseBusy with a readable message.
+    """
     path = Path(path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    conn = duckdb.connect(str(path), read_only=read_only)
+    conn = _open(path, read_only, lock_timeout_seconds() if timeout is None else timeout)
     try:
         if not read_only:
             conn.execute(f"create schema if not exists {RAW_SCHEMA}")
