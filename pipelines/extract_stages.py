@@ -28,15 +28,16 @@ class SourceInput:
     province: str | None
     doc_number: str | None
     document_date: date | None
+    title: str | None
 
     @classmethod
     def empty(cls) -> SourceInput:
-        return cls("", [], pl.DataFrame(schema=CLAUSE_SCHEMA), None, None, None)
+        return cls("", [], pl.DataFrame(schema=CLAUSE_SCHEMA), None, None, None, None)
 
 
 def load_source_input(conn: duckdb.DuckDBPyConnection, source_id: str) -> SourceInput:
     meta = conn.execute(
-        "select province, doc_number, coalesce(signed_date, publish_date) from raw.sources where source_id = ?",
+        "select province, doc_number, coalesce(signed_date, publish_date), title from raw.sources where source_id = ?",
         [source_id],
     ).fetchall()[0]
     paragraphs = [
@@ -48,7 +49,7 @@ def load_source_input(conn: duckdb.DuckDBPyConnection, source_id: str) -> Source
     clauses = conn.sql(
         f"select {', '.join(CLAUSE_SCHEMA)} from raw.clauses where source_id = ? order by seq", params=[source_id]
     ).pl()
-    return SourceInput(source_id, paragraphs, clauses.cast(CLAUSE_SCHEMA), meta[0], meta[1], meta[2])
+    return SourceInput(source_id, paragraphs, clauses.cast(CLAUSE_SCHEMA), *meta)
 
 
 @dataclass(frozen=True)
@@ -89,13 +90,16 @@ def _promises(src: SourceInput) -> dict[str, pl.DataFrame]:
     return {
         "project_mentions": extract_projects(src.source_id, src.paragraphs, src.clauses),
         "targets": extract_targets(src.source_id, src.paragraphs, src.clauses, src.document_date),
-        "document_references": extract_references(src.source_id, src.paragraphs, src.doc_number),
+        "document_references": extract_references(src.source_id, src.paragraphs, src.doc_number, title=src.title),
     }
 
 
 TASKS = ExtractStage("tasks", ["pipelines.extract.tasks", "pipelines.extract.agencies"], _tasks)
 PROMISES = ExtractStage(
     "promises",
-    ["pipelines.extract.projects", "pipelines.extract.targets", "pipelines.extract.references"],
+    [
+        "pipelines.extract.projects", "pipelines.extract.targets", "pipelines.extract.references",
+        "pipelines.extract._textview", "pipelines.parse.metadata",
+    ],
     _promises,
 )

@@ -2,11 +2,13 @@
 become asset checks. Sources map to the Python assets via `meta.dagster.asset_key` in YAML."""
 
 import os
+import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
 from pipelines.defs.ingest import WAREHOUSE_POOL
 from pipelines.defs.resources import NoticesConfig
@@ -30,7 +32,10 @@ class NoticesDbtTranslator(DagsterDbtTranslator):
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
-    dagster_dbt_translator=NoticesDbtTranslator(),
+    # Several raw tables come from one Python asset (raw.sources, raw.clauses… ← parsed_notices).
+    dagster_dbt_translator=NoticesDbtTranslator(
+        settings=DagsterDbtTranslatorSettings(enable_duplicate_source_asset_keys=True)
+    ),
     pool=WAREHOUSE_POOL,
 )
 def dbt_warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource, notices: NoticesConfig):
@@ -41,4 +46,5 @@ def dbt_warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource, notice
 
 
 def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(project_dir=dbt_project)
+    # The dbt of this environment, whether or not the venv's bin is on PATH (tests, IDEs).
+    return DbtCliResource(project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt"))

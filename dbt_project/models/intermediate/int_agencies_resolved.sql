@@ -1,0 +1,77 @@
+-- One row per agency surface name seen in any note, resolved to its canonical agency.
+--
+-- The note grammar (pipelines/extract/agencies.py) has already qualified each name by its
+-- jurisdiction (省 → the issuing province). Here the unit is mapped to its canonical form by the
+-- agency_aliases seed (发改委 = 发展改革委 = 发展和改革委员会), so the same agency under different
+-- names is one agency within a province, and different provinces' agencies stay apart. The kind
+-- (level, English name) is the longest matching pattern of the agency_kinds seed; vague groups take
+-- the longest matching pattern of agency_groups.
+
+with names as (
+    select
+        name,
+        any_value(jurisdiction) as jurisdiction,
+        any_value(unit) as unit,
+        any_value(province) as province,
+        bool_or(is_group) as is_group,
+        list(distinct mention order by mention) as mentions
+    from {{ ref('stg_task_agencies') }}
+    group by name
+),
+
+aliased as (
+    select
+        n.*,
+        coalesce(a.canonical, n.unit) as canonical_unit
+    from names as n
+    left join {{ ref('agency_aliases') }} as a on a.alias = n.unit
+),
+
+kinds as (
+    select
+        x.name,
+        arg_max(k.kind, length(k.pattern)) as kind,
+        arg_max(k.name_en, length(k.pattern)) as kind_name_en
+    from aliased as x
+    inner join {{ ref('agency_kinds') }} as k
+        on (k.match = 'suffix' and ends_with(x.canonical_unit, k.pattern))
+        or (k.match = 'prefix' and starts_with(x.canonical_unit, k.pattern))
+        or (k.match = 'exact' and x.canonical_unit = k.pattern)
+        or (k.match = 'contains' and contains(x.canonical_unit, k.pattern))
+    group by x.name
+),
+
+groups as (
+    select
+        x.name,
+        arg_max(g.name_en, length(g.pattern)) as group_name_en
+    from aliased as x
+    inner join {{ ref('agency_groups') }} as g on regexp_matches(x.canonical_unit, g.pattern)
+    where x.is_group
+    group by x.name
+)
+
+select
+    substr(md5(coalesce(x.jurisdiction, '') || x.canonical_unit), 1, 16) as agency_id,
+    x.name,
+    coalesce(x.jurisdiction, '') || x.canonical_unit as name_zh,
+    x.jurisdiction,
+    x.unit,
+    x.canonical_unit,
+    x.province,
+    x.is_group,
+    case
+        when x.is_group then 'group'
+        when k.kind = 'government' and d.level = 'province' then 'provincial_government'
+        when k.kind = 'government' and d.level = 'prefecture' then 'prefecture_government'
+        when k.kind = 'department' and d.level = 'province' then 'provincial_department'
+        when k.kind = 'department' and d.level = 'prefecture' then 'prefecture_department'
+        else coalesce(k.kind, 'unknown')
+    end as level,
+    k.kind,
+    case when x.is_group then g.group_name_en else k.kind_name_en end as name_en,
+    x.mentions
+from aliased as x
+left join kinds as k using (name)
+left join groups as g using (name)
+left join {{ ref('admin_divisions') }} as d on d.name = x.jurisdiction

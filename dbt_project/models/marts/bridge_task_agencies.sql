@@ -1,0 +1,16 @@
+-- Which agencies each task names, in which role: one row per mention in the task's note,
+-- for the documents' canonical sources only.
+select
+    a.task_id,
+    r.agency_id,
+    ds.document_id,
+    a.role,
+    a.mention,
+    a.position,
+    a.is_group,
+    a.char_start,
+    a.char_end
+from {{ ref('stg_task_agencies') }} as a
+inner join {{ ref('int_document_sources') }} as ds
+    on ds.source_id = a.source_id and ds.is_canonical
+inner join {{ ref('int_agencies_resolved') }} as r on r.name = a.name

@@ -1,0 +1,41 @@
+-- One row per task of each document (from its canonical source), with its provenance and how
+-- many agencies its note names in each role.
+with counts as (
+    select
+        task_id,
+        count(*) filter (where role = 'lead') as lead_count,
+        count(*) filter (where role = 'co') as co_count,
+        count(*) filter (where role = 'responsible') as responsible_count,
+        count(*) filter (where is_group) as group_count
+    from {{ ref('bridge_task_agencies') }}
+    group by task_id
+)
+
+select
+    t.task_id,
+    ds.document_id,
+    t.source_id,
+    t.seq,
+    t.heading_path,
+    t.heading_titles,
+    t.heading_titles[1] as section_title,
+    t.heading_titles[-1] as item_title,
+    t.text,
+    t.note_text,
+    t.note_text is not null as has_note,
+    coalesce(c.lead_count, 0) as lead_count,
+    coalesce(c.co_count, 0) as co_count,
+    coalesce(c.responsible_count, 0) as responsible_count,
+    coalesce(c.group_count, 0) as group_count,
+    t.clause_ids,
+    t.char_start,
+    t.char_end,
+    t.note_char_start,
+    t.note_char_end,
+    t.page,
+    s.url as source_url
+from {{ ref('stg_tasks') }} as t
+inner join {{ ref('int_document_sources') }} as ds
+    on ds.source_id = t.source_id and ds.is_canonical
+inner join {{ ref('stg_sources') }} as s on s.source_id = t.source_id
+left join counts as c using (task_id)

@@ -1,0 +1,193 @@
+"""References between notices: the 文号 (and 《titles》) a notice cites, and how.
+
+``《国务院关于深化泛珠三角区域合作的指导意见》（国发〔2016〕18号）`` is one reference: the 文号 with
+the title right before it. The relation comes from the verb that governs the reference:
+
+* ``forwards``: the notice forwards it (``现将《…》（…）转发给你们``, or its title says 转发《that title》);
+* ``implements``: ``为贯彻落实《…》``, ``贯彻实施``, ``落实``;
+* ``cites``: anything else (``根据《…》（…）有关要求``).
+
+A title without a 文号 is kept only when the notice forwards or implements it (the Bay Area
+opinions implement 《粤港澳大湾区发展规划纲要》, which carries none); plain mentions of plans
+are not references. The notice's own 文号 (its header, repeated in scraped pages) is excluded.
+One row per occurrence; dbt reduces them to one row per citing and cited document.
+"""
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+import polars as pl
+
+from pipelines.model import Paragraph
+from pipelines.parse.metadata import find_doc_numbers, normalize_doc_number
+from pipelines.textnorm import normalize_text
+
+REFERENCE_SCHEMA: dict[str, pl.DataType] = {
+    "reference_id": pl.String,
+    "source_id": pl.String,  # the citing source
+    "cited_doc_number": pl.String,  # as written: 国发〔2016〕18号; null for a title-only reference
+    "cited_doc_number_normalized": pl.String,
+    "cited_title": pl.String,  # the 《title》 right before the 文号, without the brackets
+    "cited_title_normalized": pl.String,
+    "relation": pl.String,  # forwards | implements | cites
+    "verb": pl.String,  # the governing verb as written (转发, 贯彻落实, 根据), if any
+    "char_start": pl.Int32,  # the 文号 (or the title) in the notice's full text
+    "char_end": pl.Int32,
+    "page": pl.Int32,
+}
+
+_FORWARD = "转发"
+_IMPLEMENT = ("贯彻落实", "贯彻实施", "贯彻执行", "贯彻", "落实", "实施", "执行")
+_VERBS = re.compile("转发|贯彻落实|贯彻实施|贯彻执行|贯彻|落实|实施|执行|根据|按照|依据|依照|参照|对照")
+# What may stand between a title and its 文号: 》（ or 》( and spaces.
+_TITLE_BEFORE = re.compile(r"《(?P<title>[^《》]{2,120})》\s*[（(]\s*$")
+_TITLE = re.compile(r"《(?P<title>[^《》]{2,120})》")
+# A phrase ends at these; a verb beyond them does not govern the reference.
+_DOCUMENT_GENRE = re.compile(r"(?:通知|意见|决定|办法|规定|纲要|条例|细则|方案)$")
+_DRAFTING = ("制定", "编制", "起草", "研究")
+_PHRASE_END = "，,；;。：:！!？?\n"
+_HEAD_LINES = 3  # the title and the lines right below it: where 转发《…》 is announced
+
+
+def _same_title(a: str, b: str) -> bool:
+    """Titles as the notice writes them vary (合作的指导意见 / 合作指导意见)."""
+    a, b = (re.sub(r"[的\s]", "", normalize_text(t)) for t in (a, b))
+    return a == b or SequenceMatcher(None, a, b).ratio() >= 0.9
+
+
+def _governing_verb(text: str, start: int) -> str | None:
+    """The verb before ``start`` in its phrase, skipping other listed references (、《…》（…）)."""
+    i = start
+    while i > 0 and text[i - 1] not in _PHRASE_END:
+        i -= 1
+    verbs = list(_VERBS.finditer(text, i, start))
+    if not verbs:
+        return None
+    if text[max(i, verbs[-1].start() - 2) : verbs[-1].start()] in _DRAFTING:
+        return None  # 制定实施《…》: a document still to be written
+    return verbs[-1].group()
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    a = max(text.rfind(c, 0, start) for c in "。；;\n") + 1
+    ends = [j for j in (text.find(c, end) for c in "。；;\n") if j >= 0]
+    return text[a : min(ends) if ends else len(text)]
+
+
+def _relation(verb: str | None, sentence: str, title: str | None, forwarded_titles: list[str]) -> str:
+    """The relation an occurrence states; dbt keeps the strongest per pair of documents."""
+    if verb == _FORWARD or _FORWARD in sentence:
+        return "forwards"
+    if verb in _IMPLEMENT:
+        return "implements"
+    if verb is not None:  # 根据, 按照 …: the notice cites it here
+        return "cites"
+    if title and any(_same_title(title, t) for t in forwarded_titles):
+        return "forwards"
+    return "cites"
+
+
+def _is_document_reference(verb: str | None, relation: str, title: str) -> bool:
+    """Whether a 《title》 without 文号 is a reference to another notice.
+
+    贯彻落实《纲要》 is; 实施《…行动计划》 or 落实《…框架协议》 names a plan or an agreement, and
+    the documents behind 制定实施《…》 do not exist yet.
+    """
+    if relation == "forwards":
+        return True
+    if relation != "implements":
+        return False
+    return verb.startswith("贯彻") or bool(_DOCUMENT_GENRE.search(title))
+
+
+def extract_references(
+    source_id: str, paragraphs: list[Paragraph], own_doc_number: str | None, *, title: str | None = None
+) -> pl.DataFrame:
+    """One row per reference to another notice (see the module docstring).
+
+    ``own_doc_number`` is excluded. ``title`` (the notice's own title, if the parser found it)
+    is read together with the first lines for 转发《…》. A short title defined in the text
+    (``《…》（国发〔2016〕18号，以下简称《指导意见》）``) stands for the full one wherever it is used.
+    """
+    text = "\n".join(p.text for p in paragraphs)
+    pages = _page_lookup(paragraphs)
+    own = normalize_doc_number(own_doc_number) if own_doc_number else None
+    head = "\n".join([title or ""] + [p.text for p in paragraphs[:_HEAD_LINES]])
+    forwarded = [m.group("title") for m in re.finditer(r"转发《(?P<title>[^《》]+)》", head)]
+    rows: list[dict] = []
+    titled: set[int] = set()  # 《》 already read as the title of a 文号
+    known: list[tuple[str, str, str]] = []  # (title, 文号 as written, normalized) seen together
+    for written, start, end in find_doc_numbers(text):
+        normalized = normalize_doc_number(written)
+        if normalized == own:
+            continue
+        m = _TITLE_BEFORE.search(text, max(0, start - 130), start)
+        cited_title = m.group("title") if m else None
+        anchor = m.start() if m else start
+        if m:
+            titled.add(m.start())
+            known.append((cited_title, written, normalized))
+        verb = _governing_verb(text, anchor)
+        relation = _relation(verb, _sentence(text, anchor, end), cited_title, forwarded)
+        rows.append(_row(source_id, written, normalized, cited_title, verb, relation, start, end, pages))
+    aliases = _aliases(text)
+    for m in _TITLE.finditer(text):
+        if m.start() in titled or text[max(0, m.start() - 2) : m.start()] in ("简称", "下称"):
+            continue
+        cited_title = aliases.get(m.group("title"), m.group("title"))
+        verb = _governing_verb(text, m.start())
+        sentence = _sentence(text, m.start(), m.end()) if verb == _FORWARD else ""
+        relation = _relation(verb, sentence, cited_title, forwarded)
+        if not _is_document_reference(verb, relation, cited_title):
+            continue  # a plan named in passing is not a reference between notices
+        written = next((w for t, w, _ in known if _same_title(t, cited_title)), None)
+        normalized = normalize_doc_number(written) if written else None
+        if normalized is not None and normalized == own:
+            continue
+        rows.append(_row(source_id, written, normalized, cited_title, verb, relation, m.start(), m.end(), pages))
+    rows.sort(key=lambda r: r["char_start"])
+    return pl.DataFrame(rows, schema=REFERENCE_SCHEMA)
+
+
+def _aliases(text: str) -> dict[str, str]:
+    """Short titles defined in the text: {"指导意见": "国务院关于深化泛珠三角区域合作的指导意见"}."""
+    return {
+        m.group("short"): m.group("full")
+        for m in re.finditer(r"《(?P<full>[^《》]{2,120})》[^《》。]{0,40}?以下(?:简称|称)《(?P<short>[^《》]{1,30})》", text)
+    }
+
+
+def _row(source_id: str, written: str | None, normalized: str | None, cited_title: str | None,
+         verb: str | None, relation: str, start: int, end: int, pages: list[tuple[int, int | None]]) -> dict:
+    return {
+        "reference_id": f"{source_id}/ref{start:06d}",
+        "source_id": source_id,
+        "cited_doc_number": written,
+        "cited_doc_number_normalized": normalized,
+        "cited_title": cited_title,
+        "cited_title_normalized": normalize_text(cited_title) if cited_title else None,
+        "relation": relation,
+        "verb": verb,
+        "char_start": start,
+        "char_end": end,
+        "page": _page_at(pages, start),
+    }
+
+
+def _page_lookup(paragraphs: list[Paragraph]) -> list[tuple[int, int | None]]:
+    out: list[tuple[int, int | None]] = []
+    offset = 0
+    for p in paragraphs:
+        out.append((offset, p.page))
+        offset += len(p.text) + 1
+    return out
+
+
+def _page_at(pages: list[tuple[int, int | None]], at: int) -> int | None:
+    page = None
+    for start, p in pages:
+        if start > at:
+            break
+        page = p
+    return page

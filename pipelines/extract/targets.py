@@ -1,0 +1,479 @@
+"""Targets: the dated or quantified commitments of a notice, one row per commitment.
+
+Four kinds:
+
+* ``quantitative``: a metric, a value and a unit, usually with a year:
+  ``争取到2020年海堤标准化率提高至80%以上`` → 海堤标准化率, 2020, 80, %, ≥, hedge 争取.
+* ``milestone``: a dated goal without a number: ``实现到2020年内地九省区省会城市高速铁路互联互通``;
+  staged goals ``第一步，到 2020 年，…`` carry their step; ``到2020年左右,实现以下合作目标:`` and the
+  ``——…`` goals listed under it share the (approximate) year.
+* ``plan_period``: ``(2016-2020)``, ``“十三五”`` (2016–2020), ``三年行动计划``.
+* ``deadline``: ``于每年6月底和12月底前报送`` (recurring), ``2018年底前完成``.
+
+Years written relative to the notice (今年, 明年, 用三年时间, 三年内) are resolved against
+``document_date``; without one they stay null. Metric names are not decided here: the metric
+words are kept as written (``metric_phrase``) and dbt maps them through ``metric_dictionary.csv``.
+Matching runs on a normalised view (half-width punctuation, Simplified, no spaces, so
+"到 2020 年" is "到2020年"); offsets point into the original full text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import cn2an
+import polars as pl
+
+from pipelines.extract._textview import TextView
+from pipelines.model import Paragraph
+from pipelines.textnorm import normalize_text
+
+TARGET_SCHEMA: dict[str, pl.DataType] = {
+    "target_id": pl.String,
+    "source_id": pl.String,
+    "clause_id": pl.String,
+    "kind": pl.String,  # quantitative | milestone | plan_period | deadline
+    "metric_phrase": pl.String,  # the metric or goal words as written: 海堤标准化率
+    "metric_phrase_normalized": pl.String,  # Simplified/NFKC form, for the metric dictionary
+    "target_year": pl.Int32,  # the year the target is due (first year of a plan period)
+    "target_year_end": pl.Int32,  # last year of a plan period
+    "is_approximate": pl.Boolean,  # the year or the value is approximate: 到2020年左右, 15%左右
+    "value": pl.Float64,
+    "value_high": pl.Float64,  # upper end of a range (58%—60%)
+    "unit": pl.String,  # as written, magnitude included: %, 亿元, 万个, 小时
+    "comparator": pl.String,  # = ≥ ≤ > < between, + / - (change by), ×2 ×4 (翻一番, 翻两番)
+    "hedge": pl.String,  # 争取 力争 努力 确保 基本 初步 …
+    "step": pl.Int32,  # 第一步 → 1 in staged goals
+    "base_year": pl.Int32,  # 比2010年翻一番 → 2010
+    "recurrence": pl.String,  # yearly | half-yearly | quarterly | monthly
+    "deadline": pl.String,  # ISO date (2018-12-31) or recurring month-days (--06-30;--12-31)
+    "statement": pl.String,  # the sentence (clause) the target is in
+    "char_start": pl.Int32,  # offsets of the target expression into the notice's full text
+    "char_end": pl.Int32,
+    "page": pl.Int32,
+}
+
+# --- grammar ------------------------------------------------------------------------------------
+# Small closed word classes of the language of targets; reference data (metric names) is in seeds.
+
+_CN_DIGIT = "零〇一二两三四五六七八九"
+_CN_NUM = f"[{_CN_DIGIT}十百千]+(?:点[{_CN_DIGIT}]+)?"
+_NUM = rf"(?:\d+(?:,\d{{3}})*(?:\.\d+)?|{_CN_NUM})"
+_YEAR = rf"(?:\d{{4}}|[{_CN_DIGIT}]{{4}})"
+_HEDGES = "力争|争取|努力|确保|力求|预计|基本|初步"
+_SEP = ",;:。!?"  # ends a phrase in the view (full-width punctuation is half-width there)
+_UNITS = sorted(
+    [
+        "%", "‰", "个百分点", "个工作日", "工作日", "微克/立方米", "平方公里", "平方米", "公里", "千米", "米",
+        "元", "美元", "吨", "千瓦时", "千瓦", "兆瓦", "人次", "人", "个", "家", "所", "项", "座", "条", "套",
+        "辆", "户", "亩", "标箱", "张", "台", "艘", "架次", "次", "倍", "小时", "分钟", "天", "年",
+    ],
+    key=len,
+    reverse=True,
+)
+_UNIT = "(?:万亿|千亿|百亿|亿|万|千)?(?:" + "|".join(map(re.escape, _UNITS)) + ")"
+
+# Verb → comparator. "to" verbs state the value reached; "by" verbs a change.
+_VERB_COMPARATOR = {
+    "提高到": "=", "提高至": "=", "提升到": "=", "提升至": "=", "增加到": "=", "增加至": "=",
+    "增长到": "=", "增长至": "=", "达到": "=", "保持在": "=", "稳定在": "=", "缩短到": "≤", "缩短至": "≤",
+    "降低到": "≤", "降低至": "≤", "降到": "≤", "降至": "≤", "下降到": "≤", "下降至": "≤", "减少到": "≤",
+    "减少至": "≤", "控制在": "≤", "不超过": "≤", "不高于": "≤", "不低于": "≥", "不少于": "≥",
+    "超过": ">", "突破": ">", "高于": ">", "低于": "<", "少于": "<",
+    "年均增长": "+", "增长": "+", "提高": "+", "提升": "+", "下降": "-", "降低": "-", "减少": "-",
+}
+_SUFFIX_COMPARATOR = {"以上": "≥", "及以上": "≥", "以下": "≤", "及以下": "≤", "以内": "≤"}
+_CHANGE_VERB = "|".join(sorted(_VERB_COMPARATOR, key=len, reverse=True))
+# Verbs strong enough to make a number a target even in an undated sentence (not 增长/提高).
+_STRONG_VERBS = {v for v, c in _VERB_COMPARATOR.items() if c not in "+-" or v == "年均增长"} - {"保持在"}
+
+_QUANTITY = re.compile(
+    rf"(?P<verb>{_CHANGE_VERB})(?P<approx>约|近)?"
+    rf"(?:百分之(?P<pct>{_CN_NUM})(?:[-—~至到](?:百分之)?(?P<pct_high>{_CN_NUM}))?"
+    rf"|(?P<num>{_NUM})(?:{_UNIT})?(?:[-—~至到](?P<high>{_NUM}))?(?P<unit>{_UNIT}))"
+    rf"(?P<suffix>及以上|及以下|以上|以下|以内|左右)?"
+)
+_DOUBLING = re.compile(r"(?:比(?P<base>\d{4})年)?翻(?P<n>一|两|二|三)番")
+_COUNT_VERB = "新增|新建|建成|累计建成|培育|引进|打造|创建|建设"
+_COUNT_UNIT = "(?:万|千)?(?:个|家|所|项|座|条|套|辆|户|人|张|台|艘)"
+# 新建5G基站2万个 (metric, then number) and 培育100家以上龙头企业 (number, then metric).
+_COUNT = re.compile(
+    rf"(?P<verb>{_COUNT_VERB})(?:(?P<num1>{_NUM})(?P<unit1>{_COUNT_UNIT})(?P<suffix1>以上|左右)?"
+    rf"(?P<metric1>[^{_SEP}、\d]{{2,15}})"
+    rf"|(?P<metric2>[^{_SEP}、]{{0,19}}[^{_SEP}、\d])(?P<num2>{_NUM})(?P<unit2>{_COUNT_UNIT})(?P<suffix2>以上|左右)?)"
+)
+_TRAVEL_TIME = re.compile(rf"(?P<num>{_NUM})(?P<unit>小时|分钟)(?P<what>通达|交通圈|生活圈)")
+
+_TARGET_YEAR = re.compile(
+    rf"(?P<hedge>{_HEDGES})?(?P<prep>到|至|截至|截止到|在|于)(?P<year>{_YEAR}|今年|明年|后年)"
+    rf"(?:年)?(?P<tail>底前|末前|底|末|前后|左右|以前|之前|前)?"
+)
+_SMALL_NUM = rf"(?:\d{{1,2}}|[{_CN_DIGIT}十]{{1,3}})"
+_RELATIVE_YEARS = re.compile(
+    rf"(?:用|经过)(?P<n>{_SMALL_NUM})年(?P<approx>左右)?(?:的)?时间|(?<![\d{_CN_DIGIT}])(?P<n2>{_SMALL_NUM})年内"
+)
+_CENTURY = re.compile(r"(?P<prep>到|至)本世纪(?P<when>中叶|中期|末)")
+_STEP = re.compile(r"^第(?P<n>[一二三四五六七八九十]+)(?:步|阶段)")
+_FIVE_YEAR = re.compile(r"十(?P<n>[一二三四五])五")
+_PERIOD = re.compile(rf"(?P<a>\d{{4}})年?[-—–~至到](?P<b>\d{{4}})年?")
+_N_YEAR_PLAN = re.compile(rf"(?<![\d{_CN_DIGIT}])(?P<n>{_SMALL_NUM})年(?P<what>行动计划|行动方案|攻坚计划|工作方案)")
+_PLAN_HEAD = re.compile(r"”?[^《》“”、,;:。()]{0,16}?(?:规划|计划|纲要|协议|方案|期间|时期|末)")
+_RECURRING = re.compile(
+    r"(?:于|在)?每(?P<period>年|半年|季度|月)(?P<when>(?:年底|年末|季末|月底|月末|底|末|\d{1,2}月(?:底|末|\d{1,2}日)?|[和及、或])*)"
+    r"(?P<before>前|之前|以前)"
+)
+_ONE_OFF_DEADLINE = re.compile(
+    rf"(?:于|在)?(?:(?P<year>{_YEAR})年|(?P<rel>今年|明年))?(?P<month>\d{{1,2}})?(?:月)?(?P<end>底|末)(?P<before>前|之前|以前)"
+)
+_GOAL_LEAD = re.compile(r"(?:实现|完成|达到|形成)?(?:以下|如下)?")
+_PLAN_VERBS = re.compile(r"^(?:制定|实施|编制|落实|出台|执行|印发|推进|推动|争取|纳入|列入)+")
+_BULLET = re.compile(r"^——(?P<goal>[^。;]+)")
+
+
+@dataclass
+class _Row:
+    kind: str
+    start: int  # view offsets within the clause
+    end: int
+    metric: str | None = None
+    target_year: int | None = None
+    target_year_end: int | None = None
+    is_approximate: bool = False
+    value: float | None = None
+    value_high: float | None = None
+    unit: str | None = None
+    comparator: str | None = None
+    hedge: str | None = None
+    step: int | None = None
+    base_year: int | None = None
+    recurrence: str | None = None
+    deadline: str | None = None
+    opens_list: bool = False  # 到2020年左右,实现以下合作目标: (the —— items below share its year)
+
+
+def _number(s: str | None) -> float | None:
+    if not s:
+        return None
+    s = s.replace(",", "")
+    try:
+        return float(s)
+    except ValueError:
+        try:
+            return float(cn2an.cn2an(s, "smart"))
+        except (ValueError, KeyError):
+            return None
+
+
+def _cn_year(s: str) -> int:
+    """二〇二〇 → 2020 (digit by digit)."""
+    digits = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+    return int("".join(str(digits[c]) for c in s)) if not s.isdigit() else int(s)
+
+
+def _resolve_year(s: str, ref_year: int | None) -> int | None:
+    relative = {"今年": 0, "明年": 1, "后年": 2}
+    if s in relative:
+        return None if ref_year is None else ref_year + relative[s]
+    return _cn_year(s)
+
+
+def _phrase_start(view: str, end: int, floor: int) -> int:
+    """Start of the phrase that ends at ``end``: after the last separator, 、 or ``floor``."""
+    i = end
+    while i > floor and view[i - 1] not in _SEP + "、":
+        i -= 1
+    return i
+
+
+def _clean_metric(view: str, start: int, end: int) -> tuple[int, int]:
+    """Drop leading hedges and function words (争取, 使, 将, 实现 …) from a metric phrase."""
+    m = re.match(rf"(?:{_HEDGES}|使|让|将|把|实现|全面)*", view[start:end])
+    start += m.end() if m else 0
+    return start, end
+
+
+def _hedge(view: str, start: int, end: int) -> str | None:
+    m = re.search(_HEDGES, view[start:end])
+    return m.group() if m else None
+
+
+def _quantities(view: str, start: int, end: int, strong_only: bool) -> list[_Row]:
+    """Quantified targets in view[start:end]."""
+    rows: list[_Row] = []
+    for m in _QUANTITY.finditer(view, start, end):
+        verb = m.group("verb")
+        if strong_only and verb not in _STRONG_VERBS:
+            continue
+        if m.group("pct") is not None:
+            value, high, unit = _number(m.group("pct")), _number(m.group("pct_high")), "%"
+        else:
+            value, high, unit = _number(m.group("num")), _number(m.group("high")), m.group("unit")
+        if value is None:
+            continue
+        comparator = _SUFFIX_COMPARATOR.get(m.group("suffix") or "", _VERB_COMPARATOR[verb])
+        if high is not None:
+            comparator = "between"
+        m_start, m_end = _clean_metric(view, _phrase_start(view, m.start(), start), m.start())
+        rows.append(
+            _Row("quantitative", m_start, m.end(), metric=view[m_start:m_end] or None, value=value,
+                 value_high=high, unit=unit, comparator=comparator,
+                 is_approximate=bool(m.group("approx")) or m.group("suffix") == "左右")
+        )
+    for m in _DOUBLING.finditer(view, start, end):
+        n = {"一": 1, "两": 2, "二": 2, "三": 3}[m.group("n")]
+        m_start, m_end = _clean_metric(view, _phrase_start(view, m.start(), start), m.start())
+        rows.append(
+            _Row("quantitative", m_start, m.end(), metric=view[m_start:m_end] or None, value=float(2**n),
+                 unit="倍", comparator=f"×{2**n}", base_year=int(m.group("base")) if m.group("base") else None)
+        )
+    if not strong_only:
+        for m in _COUNT.finditer(view, start, end):
+            k = "1" if m.group("num1") else "2"
+            if any(r.start <= m.start("num" + k) < r.end for r in rows):
+                continue
+            suffix = m.group("suffix" + k)
+            rows.append(
+                _Row("quantitative", m.end("verb"), m.end(), metric=m.group("metric" + k),
+                     value=_number(m.group("num" + k)), unit=m.group("unit" + k),
+                     comparator="≥" if suffix == "以上" else "=", is_approximate=suffix == "左右")
+            )
+    for m in _TRAVEL_TIME.finditer(view, start, end):
+        m_start = _phrase_start(view, m.start(), start)
+        m_start, _ = _clean_metric(view, m_start, m.start())
+        rows.append(
+            _Row("quantitative", m_start, m.end(), metric=view[m_start : m.start()] + m.group("what"),
+                 value=_number(m.group("num")), unit=m.group("unit"), comparator="≤")
+        )
+    return [r for r in rows if r.value is not None]
+
+
+def _goal(view: str, start: int) -> tuple[int, int]:
+    """The goal phrase that follows a target year: the rest of its phrase, or the next one."""
+    while start < len(view) and view[start] in _SEP + "、":
+        start += 1
+    end = start
+    while end < len(view) and view[end] not in _SEP:
+        end += 1
+    lead = _GOAL_LEAD.match(view, start)
+    return (lead.end() if lead else start), end
+
+
+def _dated_targets(view: str, ref_year: int | None) -> list[_Row]:
+    """Targets governed by a target year (到2020年, 到本世纪中叶, 用三年时间) in one clause.
+
+    A year governs what follows it up to the next year: the quantities there, else one goal
+    phrase (a milestone; a deadline when the year says 前: 在2020年前完成…).
+    """
+    rows: list[_Row] = []
+    anchors: list[tuple[int, int, int | None, bool, str | None, bool]] = []  # start, end, year, approx, hedge, before
+    for m in _TARGET_YEAR.finditer(view):
+        prep, tail = m.group("prep"), m.group("tail") or ""
+        if prep in ("在", "于") and not tail.endswith("前"):
+            continue  # 在2016年 is a date, not a target; 在2020年前 is one
+        if prep in ("在", "于") and "底" in tail:
+            continue  # 于2018年底前 is a deadline with a date (see _deadlines)
+        if m.group("year").isdigit() and view[m.end("year") : m.end("year") + 1] != "年":
+            continue  # 到2020 without 年 is a number, not a year
+        year = _resolve_year(m.group("year"), ref_year)
+        anchors.append((m.start(), m.end(), year, tail in ("左右", "前后"), m.group("hedge"), tail.endswith("前")))
+    for m in _CENTURY.finditer(view):
+        year = 2050 if m.group("when") in ("中叶", "中期") else 2100
+        anchors.append((m.start(), m.end(), year, True, None, False))
+    for m in _RELATIVE_YEARS.finditer(view):
+        n = _number(m.group("n") or m.group("n2"))
+        year = None if ref_year is None or n is None else ref_year + int(n)
+        anchors.append((m.start(), m.end(), year, bool(m.group("approx")), None, False))
+    anchors.sort()
+    step = _STEP.match(view)
+    for i, (a_start, a_end, year, approx, hedge, before) in enumerate(anchors):
+        scope_end = anchors[i + 1][0] if i + 1 < len(anchors) else len(view)
+        hedge = hedge or _hedge(view, _phrase_start(view, a_start, 0), a_start)
+        found = _quantities(view, a_end, scope_end, strong_only=False)
+        for r in found:
+            r.target_year, r.is_approximate = year, r.is_approximate or approx
+            r.hedge = hedge or _hedge(view, a_end, r.end)
+        rows += found
+        g_start, g_end = _goal(view, a_end)
+        if found or g_end <= g_start:
+            continue
+        rows.append(
+            _Row("deadline" if before else "milestone", a_start, g_end,
+                 metric=view[g_start:g_end], target_year=year, is_approximate=approx,
+                 hedge=hedge or _hedge(view, g_start, g_end), step=_cn_int(step.group("n")) if step else None,
+                 opens_list=bool(re.search("以下|如下", view[a_end:g_end])) and view[g_end : g_end + 1] == ":")
+        )
+    return rows
+
+
+def _cn_int(s: str) -> int:
+    return int(cn2an.cn2an(s, "smart"))
+
+
+def _plan_periods(view: str, ref_year: int | None) -> list[_Row]:
+    rows: list[_Row] = []
+    spans: list[tuple[int, int]] = []
+    for m in _PERIOD.finditer(view):
+        a, b = int(m.group("a")), int(m.group("b"))
+        if not (1949 <= a < b <= a + 30):
+            continue
+        rows.append(_Row("plan_period", m.start(), m.end(), metric=_plan_name(view, m.start(), m.end()),
+                         target_year=a, target_year_end=b))
+        spans.append((m.start(), m.end()))
+    for m in _FIVE_YEAR.finditer(view):
+        n = 10 + "一二三四五".index(m.group("n")) + 1  # 十三五 → the 13th five-year plan
+        first = 1956 + 5 * (n - 1)  # the 6th plan is 1981–1985; plans are consecutive since
+        rows.append(_Row("plan_period", m.start(), m.end(), metric=_plan_name(view, m.start(), m.end()),
+                         target_year=first, target_year_end=first + 4))
+    for m in _N_YEAR_PLAN.finditer(view):
+        n = _number(m.group("n"))
+        if n is None or not 1 <= n <= 10:
+            continue
+        first = ref_year
+        rows.append(_Row("plan_period", m.start(), m.end(), metric=_plan_name(view, m.start(), m.end()),
+                         target_year=first, target_year_end=None if first is None else first + int(n) - 1,
+                         is_approximate=True, value=n, unit="年"))
+    return rows
+
+
+def _plan_name(view: str, start: int, end: int) -> str | None:
+    """The plan a period belongs to: the 《title》 around it, else the words up to 规划/计划/…"""
+    open_ = view.rfind("《", 0, start)
+    close = view.find("》", end)
+    if open_ >= 0 and close >= 0 and "》" not in view[open_:start]:
+        title = view[open_ + 1 : close]
+        return re.sub(r"\(\d{4}[-—–~至到]\d{4}年?\)", "", title) or title
+    m = _PLAN_HEAD.match(view, end)
+    lead = re.split("[》和及与、]", view[_phrase_start(view, start, 0) : start])[-1]
+    if lead.endswith("“"):  # 列入国家“十三五”电力发展规划: keep the qualifier right before the quote
+        q = re.search(r"(?:国家|全国|全省|省|市)?“$", lead)
+        lead = q.group() if q else "“"
+    lead = _PLAN_VERBS.sub("", lead)
+    return lead + view[start : m.end() if m else end]
+
+
+def _deadlines(view: str, ref_year: int | None) -> list[_Row]:
+    rows: list[_Row] = []
+    for m in _RECURRING.finditer(view):
+        period = {"年": "yearly", "半年": "half-yearly", "季度": "quarterly", "月": "monthly"}[m.group("period")]
+        when = m.group("when")
+        month_days = [f"--{int(mo):02d}-{_month_end(int(mo)):02d}" for mo in re.findall(r"(\d{1,2})月(?:底|末)", when)]
+        month_days += [f"--{int(mo):02d}-{int(d):02d}" for mo, d in re.findall(r"(\d{1,2})月(\d{1,2})日", when)]
+        if re.search("年底|年末", when) or (period == "yearly" and when in ("底", "末")):
+            month_days.append("--12-31")
+        g_start, g_end = _goal(view, m.end())
+        rows.append(_Row("deadline", m.start(), g_end, metric=view[g_start:g_end] or None, recurrence=period,
+                         deadline=";".join(month_days) or None))
+    for m in _ONE_OFF_DEADLINE.finditer(view):
+        if any(r.start <= m.start() < r.end for r in rows) or view[max(0, m.start() - 1) : m.start()] == "每":
+            continue
+        year_text = m.group("year") or m.group("rel") or ""
+        year = _resolve_year(year_text, ref_year) if year_text else ref_year
+        if not year_text and not m.group("month") and view[m.start() - 1 : m.start()] != "年":
+            continue
+        month = int(m.group("month")) if m.group("month") else 12
+        if not 1 <= month <= 12:
+            continue
+        g_start, g_end = _goal(view, m.end())
+        rows.append(_Row("deadline", m.start(), g_end, metric=view[g_start:g_end] or None, target_year=year,
+                         deadline=None if year is None else f"{year}-{month:02d}-{_month_end(month, year):02d}"))
+    return rows
+
+
+def _month_end(month: int, year: int = 2001) -> int:
+    if month == 12:
+        return 31
+    return (date(year, month + 1, 1) - date(year, month, 1)).days
+
+
+def _undated_quantities(view: str, taken: list[_Row]) -> list[_Row]:
+    return [r for r in _quantities(view, 0, len(view), strong_only=True)
+            if not any(t.start <= r.start < t.end or r.start <= t.start < r.end for t in taken)]
+
+
+def extract_targets(
+    source_id: str, paragraphs: list[Paragraph], clauses: pl.DataFrame, document_date: date | None
+) -> pl.DataFrame:
+    """One row per target in a notice (see the module docstring for the kinds).
+
+    ``clauses`` is the notice's clause frame; offsets point into ``"\\n".join`` of the
+    paragraphs. Clauses repeating earlier text (``is_repeat``) are skipped.
+    """
+    del paragraphs  # the clause frame carries text, offsets and pages
+    ref_year = document_date.year if document_date else None
+    out: list[dict] = []
+    seen_ids: set[str] = set()
+    open_list: _Row | None = None  # a "到2020年左右,实现以下合作目标:" whose —— items follow
+    last_paragraph = -1
+    for clause in clauses.sort("seq").iter_rows(named=True):
+        view = TextView.of(clause["text"])
+        v = view.text
+        new_paragraph = clause["paragraph_seq"] != last_paragraph
+        last_paragraph = clause["paragraph_seq"]
+        if clause["is_repeat"]:
+            continue
+        rows: list[_Row] = []
+        bullet = _BULLET.match(v) if new_paragraph else None
+        if open_list is not None and new_paragraph and bullet is None:
+            open_list = None
+        if open_list is not None and bullet is not None:
+            g_start, g_end = bullet.start("goal"), bullet.end("goal")
+            rows.append(_Row("milestone", g_start, g_end, metric=v[g_start:g_end], target_year=open_list.target_year,
+                             is_approximate=open_list.is_approximate,
+                             hedge=open_list.hedge or _hedge(v, g_start, g_end)))
+        dated = _dated_targets(v, ref_year)
+        rows += dated
+        rows += _plan_periods(v, ref_year)
+        rows += _deadlines(v, ref_year)
+        if not clause["is_heading"]:
+            rows += _undated_quantities(v, rows)
+        for r in dated:
+            if r.opens_list:
+                open_list = r
+        for r in rows:
+            start, end = view.span(r.start, r.end)
+            char_start = clause["char_start"] + start
+            target_id = f"{source_id}/tgt{char_start:06d}"
+            k = 1
+            while target_id in seen_ids:
+                k += 1
+                target_id = f"{source_id}/tgt{char_start:06d}-{k}"
+            seen_ids.add(target_id)
+            metric = r.metric.strip() if r.metric else None
+            out.append(
+                {
+                    "target_id": target_id,
+                    "source_id": source_id,
+                    "clause_id": clause["clause_id"],
+                    "kind": r.kind,
+                    "metric_phrase": _as_written(view, v, metric, r.start, r.end),
+                    "metric_phrase_normalized": normalize_text(metric) if metric else None,
+                    "target_year": r.target_year,
+                    "target_year_end": r.target_year_end,
+                    "is_approximate": r.is_approximate,
+                    "value": r.value,
+                    "value_high": r.value_high,
+                    "unit": r.unit,
+                    "comparator": r.comparator,
+                    "hedge": r.hedge,
+                    "step": r.step,
+                    "base_year": r.base_year,
+                    "recurrence": r.recurrence,
+                    "deadline": r.deadline,
+                    "statement": clause["text"],
+                    "char_start": char_start,
+                    "char_end": clause["char_start"] + end,
+                    "page": clause["page"],
+                }
+            )
+    return pl.DataFrame(out, schema=TARGET_SCHEMA)
+
+
+def _as_written(view: TextView, v: str, phrase: str | None, start: int, end: int) -> str | None:
+    """The metric phrase in the source's own characters (it was found in the view)."""
+    if not phrase:
+        return None
+    at = v.find(phrase, start, end + len(phrase))
+    if at < 0:
+        at = v.find(phrase)
+    return view.original_of(at, at + len(phrase)) if at >= 0 else phrase

@@ -1,0 +1,288 @@
+"""Tasks: the work items a notice assigns, and the agencies each one makes responsible.
+
+A task is closed by a responsibility note (``（省发展改革委牵头，…按职责分工负责）`` at the end of a
+paragraph, several in one paragraph, or a ``责任单位：…`` line). It runs from the previous note, or
+from the start of its numbered item, up to and including its note. A notice without notes has one
+task per numbered item of its work sections; the framing sections (总体要求, 指导思想, …) are not
+tasks. The note grammar lives in ``pipelines.extract.agencies``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import polars as pl
+
+from pipelines.extract.agencies import looks_like_note, parse_note
+from pipelines.model import Paragraph
+from pipelines.outline import HEADING_SEPARATOR, Block, outline
+
+TASK_SCHEMA: dict[str, pl.DataType] = {
+    "task_id": pl.String,
+    "source_id": pl.String,
+    "seq": pl.Int32,
+    "heading_path": pl.String,
+    "heading_titles": pl.List(pl.String),
+    "text": pl.String,
+    "note_text": pl.String,
+    "char_start": pl.Int32,
+    "char_end": pl.Int32,
+    "note_char_start": pl.Int32,
+    "note_char_end": pl.Int32,
+    "page": pl.Int32,
+    "clause_ids": pl.List(pl.String),
+}
+
+TASK_AGENCY_SCHEMA: dict[str, pl.DataType] = {
+    "task_id": pl.String,
+    "source_id": pl.String,
+    "position": pl.Int32,
+    "role": pl.String,
+    "mention": pl.String,
+    "name": pl.String,
+    "jurisdiction": pl.String,
+    "unit": pl.String,
+    "province": pl.String,
+    "is_group": pl.Boolean,
+    "char_start": pl.Int32,
+    "char_end": pl.Int32,
+}
+
+# Sections that frame a notice rather than assign work (matched against heading titles).
+_FRAMING = re.compile(r"总体要求|指导思想|基本原则|实施原则|战略定位|发展目标|合作目标|主要目标|总体目标|重大意义|总体思路")
+_NOTE_LINE = re.compile(r"^\s*(?:牵头单位|责任单位|配合单位|参与单位|协办单位)\s*[:：]")
+# Where a notice's body ends: the signature date or the attachments.
+_BODY_END = re.compile(r"^\s*(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|附件\s*[:：\d])")
+_OPEN, _CLOSE = "（(", "）)"
+
+
+def task_id(source_id: str, seq: int) -> str:
+    """Stable task id: the source and the task's position (same input → same id)."""
+    return f"{source_id}/t{seq:03d}"
+
+
+@dataclass(frozen=True)
+class Note:
+    """A responsibility note: it starts at ``start`` in paragraph ``block`` and ends at ``end`` in
+    paragraph ``last_block`` (a note split over lines: 牵头单位：… / 配合单位：…)."""
+
+    block: int
+    start: int
+    end: int
+    last_block: int
+
+
+@dataclass(frozen=True)
+class TaskSpan:
+    """Where a task is: its start block and offsets into the full text; note offsets if any."""
+
+    block: int
+    start: int
+    end: int
+    note_start: int | None = None
+    note_end: int | None = None
+
+
+def find_notes(block: Block) -> list[tuple[int, int]]:
+    """Responsibility notes in one paragraph, as (start, end) offsets into its text.
+
+    A whole paragraph labelled ``责任单位：`` is one note; otherwise every top-level bracket pair whose
+    content reads as a note is one (a paragraph may hold several). Adjacent notes are merged.
+    """
+    text = block.text
+    if _NOTE_LINE.match(text):
+        start = len(text) - len(text.lstrip())
+        return [(start, len(text.rstrip()))]
+    found: list[tuple[int, int]] = []
+    depth, opened = 0, 0
+    for i, ch in enumerate(text):
+        if ch in _OPEN:
+            if depth == 0:
+                opened = i
+            depth += 1
+        elif ch in _CLOSE and depth:
+            depth -= 1
+            if depth == 0 and looks_like_note(text[opened + 1 : i]):
+                if found and not text[found[-1][1] : opened].strip():
+                    found[-1] = (found[-1][0], i + 1)
+                else:
+                    found.append((opened, i + 1))
+    return found
+
+
+def _heading_only(block: Block) -> bool:
+    return block.marker is not None and block.title_end is not None and not block.text[block.title_end :].strip()
+
+
+def _is_prefix(path: tuple[str, ...], of: tuple[str, ...]) -> bool:
+    return of[: len(path)] == path
+
+
+def _join_note_lines(blocks: list[Block], notes: list[Note]) -> list[Note]:
+    """Notes on consecutive lines with nothing between them are one note (牵头单位：… / 配合单位：…)."""
+    out: list[Note] = []
+    for note in notes:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and note.block == prev.last_block + 1
+            and not blocks[prev.last_block].text[prev.end :].strip()
+            and not blocks[note.block].text[: note.start].strip()
+        ):
+            out[-1] = Note(prev.block, prev.start, note.end, note.last_block)
+        else:
+            out.append(note)
+    return out
+
+
+def _task_start(blocks: list[Block], prev: Note | None, note: Note) -> tuple[int, int]:
+    """(paragraph, offset) where the task closed by ``note`` starts.
+
+    Text left after the previous note in its paragraph starts it, if it belongs to the same item.
+    Otherwise it is the first paragraph after the previous note that belongs to the note's item: a
+    numbered paragraph on the note's heading path, or an unnumbered one under the same heading.
+    Heading-only paragraphs, section introductions and earlier sections are skipped.
+    """
+    target = blocks[note.block].heading_path
+    first = 0
+    if prev is not None:
+        b = blocks[prev.last_block]
+        rest = b.text[prev.end :]
+        if rest.strip() and (prev.last_block == note.block or b.heading_path == target):
+            return prev.last_block, prev.end + len(rest) - len(rest.lstrip())
+        first = prev.last_block + 1
+    for k in range(first, note.block):
+        b = blocks[k]
+        if _heading_only(b) or not b.text.strip():
+            continue
+        if (b.marker is not None and _is_prefix(b.heading_path, target)) or b.heading_path == target:
+            return k, 0
+    if not blocks[note.block].text[: note.start].strip() and note.block > first:
+        return note.block - 1, 0  # a note line right under a heading: the heading is the task
+    return note.block, 0
+
+
+def _note_tasks(blocks: list[Block], notes: list[Note]) -> list[TaskSpan]:
+    """One task per note: from the start of its item (or the text after the previous note) to the note."""
+    spans: list[TaskSpan] = []
+    prev: Note | None = None
+    for note in notes:
+        k, offset = _task_start(blocks, prev, note)
+        spans.append(
+            TaskSpan(
+                block=k,
+                start=blocks[k].char_start + offset,
+                end=blocks[note.last_block].char_start + note.end,
+                note_start=blocks[note.block].char_start + note.start,
+                note_end=blocks[note.last_block].char_start + note.end,
+            )
+        )
+        prev = note
+    return spans
+
+
+def _item_tasks(blocks: list[Block]) -> list[TaskSpan]:
+    """Tasks of a notice without notes: each numbered item of a work section, up to the next item."""
+    levels = [b.level for b in blocks if b.level is not None]
+    if not levels:
+        return []
+    top = min(levels)
+    # The body ends at the signature date or the attachments after the last numbered paragraph (a
+    # forwarding notice has its own signature and date above the attached text).
+    last_numbered = max(k for k, b in enumerate(blocks) if b.level is not None)
+    body_end = next((k for k in range(last_numbered + 1, len(blocks)) if _BODY_END.match(blocks[k].text)), len(blocks))
+    if last_numbered < body_end - 1 < len(blocks) - 1 and len(blocks[body_end - 1].text) <= 20:
+        body_end -= 1  # the issuer's signature above the date
+    # The level of the items in each top section: the shallowest numbered level below the top.
+    item_level: dict[int, int] = {}
+    section = -1
+    for k, b in enumerate(blocks[:body_end]):
+        if b.level == top:
+            section = k
+        elif b.level is not None and section >= 0:
+            item_level[section] = min(item_level.get(section, b.level), b.level)
+    tops = [k for k, b in enumerate(blocks[:body_end]) if b.level == top]
+    if not item_level and len(tops) < 2:
+        return []  # one stray numbered paragraph is not a list of work items
+    spans: list[TaskSpan] = []
+    section = -1
+    for k, b in enumerate(blocks[:body_end]):
+        if b.level == top:
+            section = k
+        if b.level is None:
+            continue
+        # Items sit below a top section; a notice numbered at one level only has its top items.
+        wanted = item_level.get(section) if item_level else top
+        if b.level != wanted or any(_FRAMING.search(t) for t in b.heading_path):
+            continue
+        end = k + 1
+        while end < body_end and (blocks[end].level is None or blocks[end].level > wanted):
+            end += 1
+        last = blocks[end - 1]
+        spans.append(TaskSpan(block=k, start=b.char_start, end=last.char_end))
+    return spans
+
+
+def extract_tasks(
+    source_id: str, paragraphs: list[Paragraph], clauses: pl.DataFrame, province: str | None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(tasks, task_agencies) frames for one source.
+
+    ``clauses`` is the source's clause frame (``clause_frame``); each task lists the clauses that
+    overlap its span. ``province`` is the issuing province ("广东省" or "广东"): ``省`` in a note
+    means it. Offsets point into ``"\\n".join(p.text for p in paragraphs)``.
+    """
+    blocks = outline(paragraphs)
+    full_text = "\n".join(p.text for p in paragraphs)
+    notes = _join_note_lines(blocks, [Note(k, s, e, k) for k, b in enumerate(blocks) for s, e in find_notes(b)])
+    spans = _note_tasks(blocks, notes) if notes else _item_tasks(blocks)
+
+    clause_spans = (
+        list(zip(clauses["clause_id"].to_list(), clauses["char_start"].to_list(), clauses["char_end"].to_list()))
+        if clauses.height
+        else []
+    )
+    task_rows: list[dict] = []
+    agency_rows: list[dict] = []
+    for seq, span in enumerate(spans):
+        tid = task_id(source_id, seq)
+        block = blocks[span.block]
+        text_end = span.note_start if span.note_start is not None else span.end
+        note_text = full_text[span.note_start : span.note_end] if span.note_start is not None else None
+        task_rows.append(
+            {
+                "task_id": tid,
+                "source_id": source_id,
+                "seq": seq,
+                "heading_path": HEADING_SEPARATOR.join(block.heading_path),
+                "heading_titles": list(block.heading_path),
+                "text": full_text[span.start : text_end].strip(),
+                "note_text": note_text,
+                "char_start": span.start,
+                "char_end": span.end,
+                "note_char_start": span.note_start,
+                "note_char_end": span.note_end,
+                "page": block.page,
+                "clause_ids": [c for c, s, e in clause_spans if s < span.end and e > span.start],
+            }
+        )
+        if note_text is None:
+            continue
+        for m in parse_note(note_text, province):
+            agency_rows.append(
+                {
+                    "task_id": tid,
+                    "source_id": source_id,
+                    "position": m.position,
+                    "role": m.role,
+                    "mention": m.mention,
+                    "name": m.name,
+                    "jurisdiction": m.jurisdiction,
+                    "unit": m.unit,
+                    "province": m.province,
+                    "is_group": m.is_group,
+                    "char_start": span.note_start + m.start,
+                    "char_end": span.note_start + m.end,
+                }
+            )
+    return pl.DataFrame(task_rows, schema=TASK_SCHEMA), pl.DataFrame(agency_rows, schema=TASK_AGENCY_SCHEMA)

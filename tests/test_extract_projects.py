@@ -1,0 +1,230 @@
+"""Project extraction: the run patterns of issue 4, then whole bundled notices."""
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pipelines.clauses import clause_frame
+from pipelines.extract.projects import PROJECT_SCHEMA, extract_projects, normalize_project_name
+from pipelines.model import Paragraph, ParsedNotice
+from pipelines.seeds import load_seed
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def projects_of(text: str) -> pl.DataFrame:
+    paragraphs = [Paragraph(line.strip()) for line in text.splitlines() if line.strip()]
+    notice = ParsedNotice("html", paragraphs)
+    return extract_projects("t", paragraphs, clause_frame("t", notice))
+
+
+@functools.lru_cache(maxsize=None)
+def notice(name: str) -> ParsedNotice:
+    data = (CORPUS / name).read_bytes()
+    if name.endswith(".pdf"):
+        from pipelines.parse.pdf import parse_pdf
+
+        return parse_pdf(data, f"file://{name}")
+    from pipelines.parse.html import parse_html
+
+    return parse_html(data, "text/html", f"file://{name}")
+
+
+@functools.lru_cache(maxsize=None)
+def notice_projects(name: str) -> pl.DataFrame:
+    n = notice(name)
+    return extract_projects(name, n.paragraphs, clause_frame(name, n))
+
+
+def category_of(row: dict) -> str | None:
+    """What dbt's int_project_categories does: best pattern on the name, else list noun, else topic."""
+    seed = sorted(load_seed("project_categories"), key=lambda r: -int(r["priority"]))
+    for field in ("name_normalized", "list_noun", "topic"):
+        value = row.get(field)
+        for r in seed if value else ():
+            if re.search(r["pattern"], value):
+                return r["category"]
+    return None
+
+
+# --- runs as the issue writes them ---------------------------------------------------------------
+
+
+def test_construction_run_with_endpoints():
+    df = projects_of("推进合浦至湛江铁路、赣州至深圳客专、龙川至龙岩客专等项目建设。")
+    assert df["name"].to_list() == ["合浦至湛江铁路", "赣州至深圳客专", "龙川至龙岩客专"]
+    assert set(df["stage"]) == {"construction"}
+    assert df["verb"].to_list() == ["推进…建设"] * 3
+    assert df["list_noun"].to_list() == ["项目"] * 3
+
+
+def test_planning_run_keeps_the_parenthetical_note_with_its_project():
+    df = projects_of("规划研究张家界经湛江至海口旅游高铁、深圳至肇庆客专(衔接贵广、南广高速铁路)。")
+    assert df["name"].to_list() == ["张家界经湛江至海口旅游高铁", "深圳至肇庆客专"]
+    assert df["note"].to_list() == [None, "衔接贵广、南广高速铁路"]
+    assert set(df["stage"]) == {"planning"}
+    # the note is not a project of its own
+    assert "南广高速铁路" not in df["name"].to_list()
+
+
+def test_bridge_and_expressway_run():
+    df = projects_of("加快推进港珠澳大桥、广佛肇至梧州高速、玉林至湛江高速等项目建设。")
+    assert df["name"].to_list() == ["港珠澳大桥", "广佛肇至梧州高速", "玉林至湛江高速"]
+    assert df["verb"][0] == "加快推进…建设"
+    assert set(df["stage"]) == {"construction"}
+
+
+def test_single_project_with_closing_verb():
+    df = projects_of("加快推进韩江高陂水利枢纽工程建设，推进环北部湾水资源配置工程前期工作。")
+    assert df.select("name", "stage").rows() == [
+        ("韩江高陂水利枢纽工程", "construction"),
+        ("环北部湾水资源配置工程", "preliminary"),
+    ]
+    assert df["name_normalized"][0] == "韩江高陂水利枢纽"
+
+
+def test_energy_project_after_a_bare_verb():
+    df = projects_of("建设滇西北至广东±800千伏特高压直流输电工程，加大配电网的建设与改造力度。")
+    assert df["name"].to_list() == ["滇西北至广东±800千伏特高压直流输电工程"]
+    assert df["stage"].to_list() == ["construction"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "stage", "verb"),
+    [
+        ("研究谋划中珠澳沿江高速。", "中珠澳沿江高速", "planning", "研究谋划"),
+        ("开工建设广湛高铁。", "广湛高铁", "construction", "开工建设"),
+        ("加快建设广深港高速铁路等项目。", "广深港高速铁路", "construction", "加快建设"),
+        ("实现港珠澳大桥贯通。", "港珠澳大桥", "completion", "实现…贯通"),
+        ("建成深中通道。", "深中通道", "completion", "建成"),
+        ("确保深中通道如期建成通车。", "深中通道", "completion", "确保…如期建成通车"),
+        ("推进福建与江西电网联网工程项目前期工作。", "福建与江西电网联网工程项目", "preliminary", "推进…前期工作"),
+        ("积极推进福州至广州铁路（龙岩至龙川段）、吉安经武夷山至温州等铁路项目规划和前期工作。",
+         "福州至广州铁路", "preliminary", "积极推进…规划和前期工作"),
+    ],
+)
+def test_stage_from_the_governing_verb(sentence, name, stage, verb):
+    df = projects_of(sentence)
+    row = df.filter(pl.col("name") == name).row(0, named=True)
+    assert (row["stage"], row["verb"]) == (stage, verb)
+
+
+def test_section_of_a_line_stays_in_the_name():
+    df = projects_of("规划研究沿海高铁漳州至汕尾段等铁路项目。")
+    assert df["name"].to_list() == ["沿海高铁漳州至汕尾段"]
+    assert df["name_normalized"].to_list() == ["沿海高铁漳州-汕尾段"]
+
+
+def test_name_normalization_unifies_dashes_to_and_traditional():
+    keys = {normalize_project_name(n) for n in ["赣州至深圳客专", "赣州—深圳客专", "赣州-深圳客专", "贛州至深圳客專", "赣州－深圳客专"]}
+    assert keys == {"赣州-深圳客专"}
+    assert normalize_project_name("深（圳）中（山）通道") == normalize_project_name("深中通道") == "深中通道"
+    assert normalize_project_name("珠江—西江经济带") == normalize_project_name("珠江-西江经济带")
+
+
+def test_traditional_text():
+    df = projects_of("推進港珠澳大橋、深中通道等項目建設。")
+    assert df["name"].to_list() == ["港珠澳大橋", "深中通道"]
+    assert df["name_normalized"].to_list() == ["港珠澳大桥", "深中通道"]
+    assert set(df["stage"]) == {"construction"}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "推进城市群内部城际铁路、公路等交通网络、信息网络的连接和产业分工协作。",
+        "共同推进区域内列入国家《中长期铁路网规划》的项目建设。",
+        "推动内陆口岸同沿海、沿边口岸通关协作。",
+        "加快推进广州、深圳、珠海、惠州等机场改扩建。",  # names cities, not projects
+        "有序推进沙角电厂、广州发电厂等老旧机组关停。",  # closes plants, builds nothing
+        "支持福建、湖南、云南等地开展国家公园体制试点工作。",
+        "建设统一开放、竞争有序的现代市场体系。",
+    ],
+)
+def test_descriptions_are_not_projects(sentence):
+    assert projects_of(sentence).is_empty()
+
+
+def test_offsets_point_at_the_name_in_the_full_text():
+    text = "一、总体要求\n铁路方面。推进合浦至湛江铁路、柳州至广州等项目建设。"
+    df = projects_of(text)
+    for row in df.iter_rows(named=True):
+        assert text[row["char_start"] : row["char_end"]] == row["name"]
+    assert df["topic"].to_list() == ["铁路方面", "铁路方面"]
+    assert df.schema == pl.Schema(PROJECT_SCHEMA)
+
+
+def test_categories_from_the_seed():
+    df = projects_of(
+        "推进合浦至湛江铁路、港珠澳大桥、韩江高陂水利枢纽、闽粤经济合作区、广州南沙港区、西气东输三线、"
+        "粤港澳跨境通信网络、莲塘/香园围口岸、珠三角枢纽机场、甬莞高速等项目建设。"
+    )
+    assert [category_of(r) for r in df.iter_rows(named=True)] == [
+        "railway", "crossing", "water", "platform", "port", "energy", "telecom", "border_port", "airport", "road",
+    ]
+
+
+# --- whole notices ----------------------------------------------------------------------------------
+
+RAILWAY_BUILD = [
+    "合浦至湛江铁路", "赣州至深圳客专", "龙川至龙岩客专", "瑞金至梅州铁路", "韶关至柳州铁路", "罗定至岑溪铁路",
+    "柳州至广州", "琼州海峡跨海通道工程", "湛海铁路扩能工程", "黎湛铁路电气化改造工程", "洛湛铁路电气化",
+]
+RAILWAY_PLAN = ["张家界经湛江至海口旅游高铁", "深圳至肇庆客专", "沿海高铁漳州至汕尾段"]
+
+
+@pytest.mark.parametrize("name", ["gd-2017-8.html", "gd-2017-8.pdf"])
+def test_railway_paragraph_of_yuefu_2017_8_gives_14_projects(name):
+    df = notice_projects(name).filter(pl.col("topic") == "铁路方面")
+    assert df.height == 14
+    build = df.filter(pl.col("stage") == "construction")
+    plan = df.filter(pl.col("stage") == "planning")
+    assert build["name"].to_list() == RAILWAY_BUILD
+    assert plan["name"].to_list() == RAILWAY_PLAN
+    assert plan.filter(pl.col("name") == "深圳至肇庆客专")["note"].to_list() == ["衔接贵广、南广高速铁路"]
+    # 柳州至广州 carries no category word: the paragraph's topic makes it a railway
+    assert {category_of(r) for r in df.iter_rows(named=True)} >= {"railway"}
+    assert category_of(df.filter(pl.col("name") == "柳州至广州").row(0, named=True)) == "railway"
+    text = notice(name).full_text
+    for row in df.iter_rows(named=True):
+        assert text[row["char_start"] : row["char_end"]].startswith(row["name"])
+
+
+def test_same_project_across_notices():
+    gd = set(notice_projects("gd-2017-8.html")["name_normalized"])
+    gba = notice_projects("gd-gba-2019.pdf")
+    fj = set(notice_projects("fj-2016-52.html")["name_normalized"])
+    # 粤府〔2017〕8号 writes 深中通道, the Bay Area opinions 深（圳）中（山）通道
+    assert "深中通道" in gd and "深中通道" in set(gba["name_normalized"])
+    assert gba.filter(pl.col("name_normalized") == "深中通道")["name"].to_list() == ["深（圳）中（山）通道"]
+    # 西气东输三线 in Guangdong; its Fujian section in Fujian is a project of its own
+    assert "西气东输三线" in gd and "西气东输三线闽粤支干线福建段" in fj
+
+
+def test_fujian_projects():
+    df = notice_projects("fj-2016-52.html")
+    rows = {r["name"]: r for r in df.iter_rows(named=True)}
+    assert rows["浦梅铁路建宁至冠豸山段"]["stage"] == "construction"
+    assert rows["福州至广州铁路"]["note"] == "龙岩至龙川段"
+    assert rows["吉安经武夷山至温州"]["stage"] == "preliminary"
+    assert rows["湄洲湾港罗屿大宗散货码头"]["stage"] == "construction"
+
+
+def test_repeated_passages_are_counted_once():
+    # the scraped page of 粤府〔2016〕34号 repeats passages of 国发〔2016〕18号
+    df = notice_projects("gd-2016-34.html")
+    assert df.filter(pl.col("name") == "港珠澳大桥").height == 1
+
+
+def test_run_cut_by_a_paragraph_break():
+    # In gd-gba-2019.pdf (and its reference text) a paragraph ends "…赣州至深圳、岑溪至罗定等" and
+    # the next one starts "铁路项目建设。": the PDF layout breaks the sentence.
+    df = notice_projects("gd-gba-2019.pdf")
+    rows = {r["name"]: r for r in df.iter_rows(named=True)}
+    for name in ["广州经湛江至海口", "广州经汕尾至汕头", "深茂铁路深圳至江门段", "赣州至深圳", "岑溪至罗定"]:
+        assert (rows[name]["stage"], rows[name]["list_noun"]) == ("construction", "铁路项目")
+    assert category_of(rows["岑溪至罗定"]) == "railway"

@@ -1,0 +1,151 @@
+"""References between notices: 文号 with their titles, and the relation the notice states."""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pipelines.extract.references import REFERENCE_SCHEMA, extract_references
+from pipelines.model import Paragraph, ParsedNotice
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+STATE_COUNCIL_18 = "国发〔2016〕18号"
+GUIDANCE = "国务院关于深化泛珠三角区域合作的指导意见"
+
+
+def refs_of(text: str, own: str | None = None, title: str | None = None) -> pl.DataFrame:
+    paragraphs = [Paragraph(line.strip()) for line in text.splitlines() if line.strip()]
+    return extract_references("t", paragraphs, own, title=title)
+
+
+@functools.lru_cache(maxsize=None)
+def notice(name: str) -> ParsedNotice:
+    data = (CORPUS / name).read_bytes()
+    if name.endswith(".pdf"):
+        from pipelines.parse.pdf import parse_pdf
+
+        return parse_pdf(data, f"file://{name}")
+    from pipelines.parse.html import parse_html
+
+    return parse_html(data, "text/html", f"file://{name}")
+
+
+@functools.lru_cache(maxsize=None)
+def notice_refs(name: str) -> pl.DataFrame:
+    n = notice(name)
+    return extract_references(name, n.paragraphs, n.doc_number, title=n.title)
+
+
+def strongest(df: pl.DataFrame, doc_number: str) -> str:
+    """What dbt's fct_document_references keeps per pair: forwards > implements > cites."""
+    relations = set(df.filter(pl.col("cited_doc_number_normalized") == doc_number)["relation"])
+    return next(r for r in ("forwards", "implements", "cites") if r in relations)
+
+
+# --- patterns ------------------------------------------------------------------------------------
+
+
+def test_title_and_doc_number():
+    text = "为贯彻落实《国务院关于深化泛珠三角区域合作的指导意见》（国发〔2016〕18号，以下简称《意见》），提出如下实施意见。"
+    df = refs_of(text)
+    row = df.row(0, named=True)
+    assert (row["cited_doc_number"], row["cited_title"], row["relation"], row["verb"]) == (
+        STATE_COUNCIL_18, GUIDANCE, "implements", "贯彻落实",
+    )
+    assert text[row["char_start"] : row["char_end"]] == STATE_COUNCIL_18
+    assert df.height == 1  # the short title 《意见》 is its definition, not another reference
+    assert df.schema == pl.Schema(REFERENCE_SCHEMA)
+
+
+def test_bare_doc_number_in_brackets():
+    row = refs_of("（发改办地区〔2016〕1304号）").row(0, named=True)
+    assert (row["cited_doc_number"], row["cited_title"], row["relation"]) == ("发改办地区〔2016〕1304号", None, "cites")
+
+
+def test_cited_with_nested_title_and_a_list():
+    text = (
+        "根据《国家发展改革委办公厅关于印发〈深化泛珠三角区域合作重点工作分工方案〉的通知》(发改办地区〔2016〕1304号)、"
+        "《国家发展改革委办公厅关于印发深化泛珠三角区域合作近期工作要点的通知》(发改办地区〔2016〕2455号)有关要求,制定本实施意见。"
+    )
+    df = refs_of(text)
+    assert df.select("cited_doc_number", "relation", "verb").rows() == [
+        ("发改办地区〔2016〕1304号", "cites", "根据"),
+        ("发改办地区〔2016〕2455号", "cites", "根据"),
+    ]
+    assert df["cited_title"][0] == "国家发展改革委办公厅关于印发〈深化泛珠三角区域合作重点工作分工方案〉的通知"
+
+
+def test_forwarding_sentence():
+    text = "现将《国务院关于深化泛珠三角区域合作的指导意见》（国发〔2016〕18号，以下简称《指导意见》）转发给你们，请认真贯彻执行。"
+    assert refs_of(text)["relation"].to_list() == ["forwards"]
+
+
+def test_forwarding_announced_in_the_title():
+    # the title drops 的 (合作指导意见); the body writes 合作的指导意见
+    title = "广东省人民政府转发《国务院关于深化泛珠三角区域合作指导意见》的通知"
+    text = "国务院关于深化泛珠三角区域合作的指导意见\n《国务院关于深化泛珠三角区域合作的指导意见》（国发〔2016〕18号）"
+    df = refs_of(text, title=title)
+    assert df["relation"].to_list() == ["forwards"]
+
+
+def test_short_title_stands_for_the_full_one():
+    text = "现将《国务院关于深化泛珠三角区域合作的指导意见》（国发〔2016〕18号，以下简称《指导意见》）转发给你们。\n各地要抓紧贯彻实施《指导意见》。"
+    df = refs_of(text)
+    later = df.filter(pl.col("verb") == "贯彻实施").row(0, named=True)
+    assert (later["cited_title"], later["cited_doc_number"], later["relation"]) == (GUIDANCE, STATE_COUNCIL_18, "implements")
+
+
+def test_own_doc_number_is_excluded():
+    text = "粤府〔2017〕8号\n为深入贯彻落实《国务院关于深化泛珠三角区域合作的指导意见》(国发〔2016〕18号),制定本实施意见。"
+    df = refs_of(text, own="粤府〔2017〕8号")
+    assert df["cited_doc_number"].to_list() == [STATE_COUNCIL_18]
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("深入贯彻落实《粤港澳大湾区发展规划纲要》。", True),
+        ("落实《国务院关于支持自由贸易试验区深化改革创新若干措施的通知》。", True),
+        ("推进实施《珠江水运科学发展行动计划(2016-2020)》。", False),  # a plan, not a notice
+        ("落实《云电送粤“十三五”框架协议》。", False),  # an agreement
+        ("加快制定实施《粤港澳区域旅游合作愿景纲要》。", False),  # still to be written
+        ("共同编制实施《泛珠三角区域合作发展规划》。", False),
+    ],
+)
+def test_titles_without_doc_number(text, kept):
+    assert refs_of(text).height == (1 if kept else 0)
+
+
+# --- whole notices ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "relation"),
+    [("gd-2016-34.html", "forwards"), ("gd-2017-8.html", "implements"), ("gd-2017-8.pdf", "implements"), ("fj-2016-52.html", "implements")],
+)
+def test_the_three_provincial_opinions_reference_guofa_2016_18(name, relation):
+    df = notice_refs(name)
+    assert strongest(df, STATE_COUNCIL_18) == relation
+    assert GUIDANCE in set(df["cited_title"].drop_nulls())
+
+
+def test_gd_2017_8_references():
+    df = notice_refs("gd-2017-8.html")
+    assert df.filter(pl.col("cited_doc_number").is_not_null())["cited_doc_number"].to_list() == [
+        STATE_COUNCIL_18, "发改办地区〔2016〕1304号", "发改办地区〔2016〕2455号",
+    ]
+    assert "粤府〔2017〕8号" not in set(df["cited_doc_number"].drop_nulls())
+
+
+def test_gd_2016_34_never_cites_itself():
+    df = notice_refs("gd-2016-34.html")
+    assert set(df["cited_doc_number_normalized"].drop_nulls()) == {STATE_COUNCIL_18}
+
+
+def test_bay_area_opinions_implement_the_outline():
+    df = notice_refs("gd-gba-2019.pdf")
+    outline = df.filter(pl.col("cited_title") == "粤港澳大湾区发展规划纲要")
+    assert outline.height >= 2 and set(outline["relation"]) == {"implements"}
+    assert df["cited_doc_number"].null_count() == df.height  # it cites no 文号

@@ -1,0 +1,271 @@
+"""Target extraction: each pattern of issue 4, then the Done-when facts on whole notices."""
+from __future__ import annotations
+
+import functools
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pipelines.clauses import clause_frame
+from pipelines.extract.targets import TARGET_SCHEMA, extract_targets
+from pipelines.model import Paragraph, ParsedNotice
+from pipelines.seeds import load_seed
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+DATES = {  # the notices' own dates (manifest.json); the Bay Area opinions carry none
+    "gd-2016-34.html": date(2016, 5, 4),
+    "gd-2017-8.html": date(2017, 1, 20),
+    "gd-2017-8.pdf": date(2017, 1, 20),
+    "gd-gba-2019.pdf": None,
+    "fj-2016-52.html": date(2016, 11, 14),
+}
+
+
+def targets_of(text: str, document_date: date | None = date(2017, 1, 20)) -> pl.DataFrame:
+    paragraphs = [Paragraph(line.strip()) for line in text.splitlines() if line.strip()]
+    return extract_targets("t", paragraphs, clause_frame("t", ParsedNotice("html", paragraphs)), document_date)
+
+
+def one(df: pl.DataFrame, **where) -> dict:
+    for k, v in where.items():
+        df = df.filter(pl.col(k) == v)
+    assert df.height == 1, df
+    return df.row(0, named=True)
+
+
+@functools.lru_cache(maxsize=None)
+def notice_targets(name: str) -> pl.DataFrame:
+    data = (CORPUS / name).read_bytes()
+    if name.endswith(".pdf"):
+        from pipelines.parse.pdf import parse_pdf
+
+        n = parse_pdf(data, f"file://{name}")
+    else:
+        from pipelines.parse.html import parse_html
+
+        n = parse_html(data, "text/html", f"file://{name}")
+    return extract_targets(name, n.paragraphs, clause_frame(name, n), DATES[name])
+
+
+def metric_of(phrase: str) -> str | None:
+    """What dbt's int_target_metrics does: the longest dictionary phrase contained in the phrase."""
+    hits = [r for r in load_seed("metric_dictionary") if r["phrase_zh"] in phrase]
+    return max(hits, key=lambda r: len(r["phrase_zh"]))["metric_id"] if hits else None
+
+
+# --- quantitative ----------------------------------------------------------------------------------
+
+SEAWALL = "加强沿海各省区标准海堤建设与相互衔接，争取到2020年海堤标准化率提高至80%以上。"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        SEAWALL,
+        "争取到2020年海堤标准化率提高至百分之八十以上。",
+        "争取到二〇二〇年海堤标准化率提高至８０％以上。",
+        "爭取到2020年海堤標準化率提高至80%以上。",
+    ],
+)
+def test_seawall_target(sentence):
+    row = one(targets_of(sentence), kind="quantitative")
+    assert row["metric_phrase_normalized"] == "海堤标准化率"
+    assert (row["target_year"], row["value"], row["unit"], row["comparator"], row["hedge"]) == (2020, 80.0, "%", "≥", "争取")
+    assert row["statement"] == sentence  # the whole sentence, up to its 。
+    assert metric_of(row["metric_phrase_normalized"]) == "seawall_standard_rate"
+
+
+def test_seawall_offsets():
+    df = targets_of(SEAWALL)
+    row = one(df, kind="quantitative")
+    assert SEAWALL[row["char_start"] : row["char_end"]] == "海堤标准化率提高至80%以上"
+    assert df.schema == pl.Schema(TARGET_SCHEMA)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "metric", "value", "high", "unit", "comparator"),
+    [
+        ("到2020年，全省森林覆盖率达到58%—60%。", "全省森林覆盖率", 58.0, 60.0, "%", "between"),
+        ("到2020年，PM2.5年均浓度控制在35微克/立方米以下。", "PM2.5年均浓度", 35.0, None, "微克/立方米", "≤"),
+        ("到2020年，可再生能源占比不低于20%。", "可再生能源占比", 20.0, None, "%", "≥"),
+        ("到2018年，审批时限不超过3个工作日。", "审批时限", 3.0, None, "工作日", "≤"),
+        ("到2020年，单位GDP能耗下降15%。", "单位GDP能耗", 15.0, None, "%", "-"),
+        ("力争到2025年投资超过1000亿元。", "投资", 1000.0, None, "亿元", ">"),
+        ("到2025年，新建5G基站2万个。", "5G基站", 2.0, None, "万个", "="),
+        ("到2025年，培育100家以上龙头企业。", "龙头企业", 100.0, None, "家", "≥"),
+        ("到2020年，城镇化率达到百分之六十五点五。", "城镇化率", 65.5, None, "%", "="),
+    ],
+)
+def test_quantities(sentence, metric, value, high, unit, comparator):
+    row = one(targets_of(sentence), kind="quantitative")
+    assert (row["metric_phrase"], row["value"], row["value_high"], row["unit"], row["comparator"]) == (
+        metric, value, high, unit, comparator,
+    )
+
+
+def test_doubling_with_base_year():
+    row = one(targets_of("到2020年，地区生产总值比2010年翻一番。"), kind="quantitative")
+    assert (row["metric_phrase"], row["target_year"], row["base_year"], row["comparator"]) == ("地区生产总值", 2020, 2010, "×2")
+
+
+def test_approximate_value():
+    row = one(targets_of("到2020年，单位GDP能耗下降15%左右。"), kind="quantitative")
+    assert row["is_approximate"] and row["comparator"] == "-"
+
+
+def test_several_targets_share_the_year():
+    df = targets_of("到2020年，森林覆盖率达到58%，城镇化率达到60%。")
+    assert df.select("metric_phrase", "target_year", "value").rows() == [("森林覆盖率", 2020, 58.0), ("城镇化率", 2020, 60.0)]
+
+
+def test_one_hour_travel_without_year():
+    row = one(targets_of("实现大湾区主要城市间1小时通达。", None), kind="quantitative")
+    assert (row["metric_phrase"], row["value"], row["unit"], row["comparator"], row["target_year"]) == (
+        "大湾区主要城市间通达", 1.0, "小时", "≤", None,
+    )
+    assert metric_of(row["metric_phrase"]) == "gba_one_hour_access"
+
+
+def test_numbers_that_are_not_targets():
+    df = targets_of("广东省人民政府\n2017年1月20日\n在我省19个原中央苏区县行政村开展试点。\n统筹抓好广州南沙、深圳前海蛇口、珠海横琴3个片区。")
+    assert df.is_empty()
+
+
+# --- milestones --------------------------------------------------------------------------------------
+
+HSR = "规划建设服务和辐射泛珠合作各方的高快速铁路网和高速公路网,实现到2020年内地九省区省会城市高速铁路互联互通。"
+
+
+def test_high_speed_rail_linkage_milestone():
+    row = one(targets_of(HSR), kind="milestone")
+    assert (row["metric_phrase"], row["target_year"], row["is_approximate"], row["value"]) == (
+        "内地九省区省会城市高速铁路互联互通", 2020, False, None,
+    )
+    assert metric_of(row["metric_phrase"]) == "hsr_capital_linkage"
+
+
+GBA_STEPS = """按照“三步走”的安排，携手港澳有力有序推进粤港澳大湾区建设。
+第一步，到 2020 年，粤港澳大湾区建设打下坚实基础。构建起协调联动、运作高效的大湾区建设工作机制。
+第二步，到 2022 年，粤港澳大湾区基本形成发展活力充沛、创新能力突出、产业结构优化、要素流动顺畅、生态环境优美的国际一流湾区和世界级城市群框架。
+第三步，到 2035 年，粤港澳大湾区全面建成宜居宜业宜游的国际一流湾区。"""
+
+
+def test_staged_goals_are_three_milestones():
+    df = targets_of(GBA_STEPS, None).filter(pl.col("kind") == "milestone")
+    assert df.select("step", "target_year").rows() == [(1, 2020), (2, 2022), (3, 2035)]
+    assert df["metric_phrase"][0] == "粤港澳大湾区建设打下坚实基础"
+    assert df["hedge"].to_list() == [None, "基本", None]
+    assert [metric_of(p) for p in df["metric_phrase"]] == ["gba_foundation", "gba_framework", "gba_world_class_bay"]
+
+
+def test_approximate_goal_year_and_its_listed_goals():
+    text = """(三)合作目标。
+到2020年左右,实现以下合作目标:
+——紧密合作格局基本形成。粤港澳大湾区、珠江-西江经济带…跨区域合作建设目标初步实现;
+——经济发展深度融合。我省与泛珠内地八省区间统一、开放的市场体系初步建立;
+二、主要任务"""
+    df = targets_of(text)
+    assert df["kind"].to_list() == ["milestone"] * 3
+    assert df["metric_phrase"].to_list() == ["合作目标", "紧密合作格局基本形成", "经济发展深度融合"]
+    assert df["target_year"].to_list() == [2020] * 3
+    assert df["is_approximate"].to_list() == [True] * 3
+    assert metric_of(df["metric_phrase"][0]) == "pprd_cooperation_goals"
+
+
+def test_years_relative_to_the_notice_date():
+    assert one(targets_of("用三年时间基本建成综合交通网络。", date(2017, 3, 1)), kind="milestone")["target_year"] == 2020
+    assert one(targets_of("用三年时间基本建成综合交通网络。", None), kind="milestone")["target_year"] is None
+    assert one(targets_of("五年内完成改造。", date(2016, 5, 4)), kind="milestone")["target_year"] == 2021
+    assert one(targets_of("到明年，实现全覆盖。", date(2016, 5, 4)), kind="milestone")["target_year"] == 2017
+
+
+def test_middle_of_the_century():
+    row = one(targets_of("到本世纪中叶全面建成社会主义现代化强国。"), kind="milestone")
+    assert (row["target_year"], row["is_approximate"]) == (2050, True)
+
+
+# --- plan periods ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        ("完善珠江水运发展协调机制,推进实施《珠江水运科学发展行动计划(2016-2020)》。", "珠江水运科学发展行动计划"),
+        ("实施《珠江水运科学发展行动计划（2016-2020）》。", "珠江水运科学发展行动计划"),
+        ("落实《云电送粤“十三五”框架协议》。", "云电送粤“十三五”框架协议"),
+        ("积极争取福建与广东电网联网工程列入国家“十三五”电力发展规划并开工建设。", "国家“十三五”电力发展规划"),
+    ],
+)
+def test_plan_periods(sentence, name):
+    row = one(targets_of(sentence), kind="plan_period")
+    assert (row["metric_phrase"], row["target_year"], row["target_year_end"]) == (name, 2016, 2020)
+
+
+def test_other_five_year_plans():
+    assert one(targets_of("编制“十四五”规划。"), kind="plan_period")["target_year"] == 2021
+    assert one(targets_of("“十二五”期间成效显著。"), kind="plan_period")["target_year_end"] == 2015
+
+
+def test_n_year_action_plan():
+    row = one(targets_of("制定实施大湾区建设三年行动计划和年度工作要点。", date(2019, 7, 5)), kind="plan_period")
+    assert (row["metric_phrase"], row["value"], row["unit"], row["target_year"], row["target_year_end"]) == (
+        "大湾区建设三年行动计划", 3.0, "年", 2019, 2021,
+    )
+
+
+# --- deadlines ---------------------------------------------------------------------------------------
+
+
+def test_recurring_deadline():
+    sentence = "各地、各部门要及时梳理与泛珠各方相关的合作事项,于每年6月底和12月底前报送省泛珠办;"
+    row = one(targets_of(sentence), kind="deadline")
+    assert (row["recurrence"], row["deadline"], row["metric_phrase"]) == ("yearly", "--06-30;--12-31", "报送省泛珠办")
+
+
+def test_one_off_deadlines():
+    row = one(targets_of("各单位于2018年底前完成清理工作。"), kind="deadline")
+    assert (row["target_year"], row["deadline"], row["metric_phrase"]) == (2018, "2018-12-31", "清理工作")
+    row = one(targets_of("各地要在今年6月底前报送实施方案。", date(2017, 1, 20)), kind="deadline")
+    assert row["deadline"] == "2017-06-30"
+    row = one(targets_of("请于每季度末前报送进展情况。"), kind="deadline")
+    assert row["recurrence"] == "quarterly"
+    row = one(targets_of("在2020年前完成老旧小区改造。"), kind="deadline")
+    assert (row["target_year"], row["deadline"], row["metric_phrase"]) == (2020, None, "老旧小区改造")
+
+
+# --- whole notices: the Done-when facts --------------------------------------------------------------
+
+
+def test_gd_2016_34_seawall():
+    df = notice_targets("gd-2016-34.html").filter(pl.col("metric_phrase") == "海堤标准化率")
+    row = one(df)  # the scraped page repeats passages: still one target
+    assert (row["target_year"], row["value"], row["unit"], row["comparator"], row["hedge"]) == (2020, 80.0, "%", "≥", "争取")
+
+
+@pytest.mark.parametrize("name", ["gd-2017-8.html", "gd-2017-8.pdf"])
+def test_gd_2017_8(name):
+    df = notice_targets(name)
+    hsr = one(df, kind="milestone", metric_phrase="内地九省区省会城市高速铁路互联互通")
+    assert hsr["target_year"] == 2020
+    goal = one(df, kind="milestone", metric_phrase="合作目标")
+    assert (goal["target_year"], goal["is_approximate"]) == (2020, True)
+    listed = df.filter(pl.col("is_approximate") & (pl.col("kind") == "milestone"))
+    assert listed["metric_phrase"].to_list() == ["合作目标", "紧密合作格局基本形成", "经济发展深度融合", "社会发展共享共治", "合作机制进一步完善"]
+    assert one(df, kind="plan_period", metric_phrase="珠江水运科学发展行动计划")["target_year_end"] == 2020
+    assert one(df, kind="deadline")["deadline"] == "--06-30;--12-31"
+    # the signature date 2017年1月20日 is not a target
+    assert df.filter(pl.col("target_year") == 2017).is_empty()
+
+
+def test_gba_three_steps():
+    df = notice_targets("gd-gba-2019.pdf").filter(pl.col("step").is_not_null())
+    assert df.select("step", "target_year", "kind").rows() == [(1, 2020, "milestone"), (2, 2022, "milestone"), (3, 2035, "milestone")]
+    assert df["page"].to_list()[0] is not None
+
+
+def test_fujian_plan_periods():
+    df = notice_targets("fj-2016-52.html")
+    assert set(df["kind"]) == {"plan_period"}
+    assert df["metric_phrase"].to_list() == ["国家“十三五”电力发展规划", "国家“十三五”口岸发展规划"]
