@@ -255,7 +255,7 @@ def _table_page(n: Notice, charset: str, wrap: int | None) -> str:
 </table>
 <table width="1002" border="0" align="center" cellpadding="0" cellspacing="0" class="foot">
   <tr><td align="center">主办：{escape(n.issuer)}办公厅&nbsp;&nbsp;版权所有：{escape(n.site)}<br />
-  湘ICP备05001234号&nbsp;&nbsp;网站标识码：4300000001&nbsp;&nbsp;建议使用1024×768分辨率浏览</td></tr>
+  {n.doc_number[0]}ICP备05001234号&nbsp;&nbsp;网站标识码：4300000001&nbsp;&nbsp;建议使用1024×768分辨率浏览</td></tr>
 </table>
 </body>
 </html>
@@ -324,7 +324,7 @@ def _zoom_page(n: Notice, charset: str, wrap: int | None) -> str:
 <footer class="site-footer">
   <p><a href="/about">关于我们</a> | <a href="/map">网站地图</a> | <a href="/contact">联系我们</a></p>
   <p>主办单位：{escape(n.issuer)}办公厅 版权所有</p>
-  <p>桂ICP备05001234号-1 桂公网安备45010302000123号 网站标识码：4500000001</p>
+  <p>{n.doc_number[0]}ICP备05001234号-1 {n.doc_number[0]}公网安备45010302000123号 网站标识码：4500000001</p>
 </footer>
 <script src="/static/js/stat.js"></script>
 </body>
@@ -592,7 +592,7 @@ def _pdf_string(text: str) -> bytes:
     return b"<FEFF" + text.encode("utf-16-be").hex().upper().encode() + b">"
 
 
-def _write_pdf(contents: list[bytes], info: dict[str, str], compress: bool, extra_resources: bytes = b"") -> bytes:
+def _write_pdf(contents: list[bytes], info: dict[str, str], compress: bool) -> bytes:
     """Serialise pages (one content stream each) sharing one CID font, with xref and trailer."""
     n = len(contents)
     # objects: 1 catalog, 2 pages, 3 font, 4 descendant, 5 descriptor, 6 info, then page/content pairs
@@ -608,8 +608,8 @@ def _write_pdf(contents: list[bytes], info: dict[str, str], compress: bool, extr
     ]
     for i, content in enumerate(contents):
         objects.append(
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %g %g] /Resources << /Font << /F1 3 0 R >> %s>> "
-            b"/Contents %d 0 R >>" % (PAGE_W, PAGE_H, extra_resources, first_page + 2 * i + 1)
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %g %g] /Resources << /Font << /F1 3 0 R >> >> "
+            b"/Contents %d 0 R >>" % (PAGE_W, PAGE_H, first_page + 2 * i + 1)
         )
         objects.append(_stream(content, compress))
     return _serialise(objects, root=1, info=6)
