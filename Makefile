@@ -10,6 +10,8 @@ UV_VERSION := 0.13.8
 export NOTICES_WAREHOUSE ?= $(CURDIR)/warehouse/notices.duckdb
 export DAGSTER_HOME ?= $(CURDIR)/dagster_home
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+# The venv's tools first (dagster-dbt looks for `dbt` on PATH, e.g. in `dagster dev`).
+export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 DBT_SOURCES := $(shell find dbt_project/models dbt_project/seeds dbt_project/macros dbt_project/tests -type f 2>/dev/null) dbt_project/dbt_project.yml
 MANIFEST := dbt_project/target/manifest.json
