@@ -1,6 +1,7 @@
 """Shared fixtures: a loopback HTTP server and a warehouse built by really materialising the assets."""
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
@@ -108,10 +109,21 @@ def materialize() -> Callable[..., object]:
 
 
 @pytest.fixture(scope="session")
-def bundled_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A warehouse built from the bundled catalogue, once per test session (per xdist worker)."""
-    root = tmp_path_factory.mktemp("bundled")
+def bundled_warehouse(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """A warehouse built from the bundled catalogue, once per test session.
+
+    Under pytest-xdist the workers share one build: the first to take the lock builds, the
+    others wait and reuse it (a full build is about a minute of two cores). Tests open it
+    read-only; a test that wants to write copies it first.
+    """
+    base = tmp_path_factory.getbasetemp()
+    root = (base.parent if worker_id != "master" else base) / "bundled"
+    root.mkdir(exist_ok=True)
     warehouse = root / "notices.duckdb"
-    result = materialize_all(REPO / "catalog.yaml", warehouse, root / "raw")
-    assert result.success, "materialising the bundled catalogue failed"
+    with open(root / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / "built").exists():
+            result = materialize_all(REPO / "catalog.yaml", warehouse, root / "raw")
+            assert result.success, "materialising the bundled catalogue failed"
+            (root / "built").touch()
     return warehouse
