@@ -90,8 +90,11 @@ def http_server() -> Iterator[LoopbackServer]:
 
 # --- materialising the pipeline ---------------------------------------------------------------
 
-def materialize_all(catalog: Path, warehouse: Path, raw_dir: Path, run_config: dict | None = None):
-    """Materialise every asset (Python stages, dbt seeds/models/tests) into ``warehouse``."""
+def materialize_all(
+    catalog: Path, warehouse: Path, raw_dir: Path, run_config: dict | None = None, selection: list[str] | None = None
+):
+    """Materialise every asset (Python stages, dbt seeds/models/tests) into ``warehouse``, or
+    only the assets named in ``selection``."""
     import dagster as dg
 
     from pipelines.definitions import ASSETS, CHECKS, make_resources
@@ -99,7 +102,8 @@ def materialize_all(catalog: Path, warehouse: Path, raw_dir: Path, run_config: d
 
     notices = NoticesConfig(catalog_path=str(catalog), warehouse_path=str(warehouse), raw_dir=str(raw_dir))
     return dg.materialize(
-        [*ASSETS, *CHECKS], resources=make_resources(notices), run_config=run_config, raise_on_error=False
+        [*ASSETS, *CHECKS], resources=make_resources(notices), run_config=run_config, raise_on_error=False,
+        selection=selection,
     )
 
 
