@@ -19,6 +19,9 @@ from pipelines.parse.metadata import (
     province_of,
 )
 from reference import coverage, reference_text
+from synth import GUANGXI, HUNAN, JIANGXI, notice_html
+
+from pipelines.parse import html as html_parser
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 MANIFEST = {entry["file"]: entry for entry in json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))}
@@ -157,6 +160,64 @@ def test_table_layout_page_with_br_lines_and_gbk_header_only():
     assert notice.doc_number == "湘政办发〔2017〕21号"
     assert notice.publish_date == date(2017, 5, 3)
     assert notice.signed_date == date(2017, 5, 2)
+
+
+# Old table layouts (synth's "table" template): title row, "发布日期：… 来源：…" row and the
+# article's cell are rows of one <table>.
+
+@pytest.mark.parametrize("notice", [GUANGXI, JIANGXI], ids=["guangxi", "jiangxi"])
+def test_layout_table_with_an_info_row_is_not_taken_for_an_info_table(notice):
+    # a short notice: the whole layout table is under 1,000 characters and used to be deleted
+    parsed = parse_html(notice_html(notice, template="table", encoding="gbk"))
+    assert coverage(parsed.full_text, notice.text) >= 0.99
+    assert parsed.paragraphs[0].text == notice.doc_number
+    assert (parsed.doc_number, parsed.issuer) == (notice.doc_number, notice.issuer)
+    assert parsed.publish_date == date.fromisoformat(notice.publish_date)  # still read from the row
+    assert "版权所有" not in parsed.full_text and "首页" not in parsed.full_text
+
+
+def test_title_row_of_a_layout_table_is_not_body():
+    # the title hint is on the row's only cell (<tr><td class="bt_title">), not on the <tr>
+    parsed = parse_html(notice_html(HUNAN, template="table", encoding="gbk"))
+    assert parsed.paragraphs[0].text == HUNAN.doc_number
+    assert HUNAN.title not in parsed.full_text
+    assert parsed.title == HUNAN.title
+
+
+ARTICLE = ("为切实做好今年防汛抗旱工作，确保人民群众生命财产安全，经省人民政府同意，现就有关事项通知如下。"
+           "各地要压实防汛责任，加强隐患排查，做好物资储备，确保安全度汛。")
+
+
+def test_label_table_that_holds_the_article_is_never_deleted():
+    # every row of this table is a label/value pair, so it reads as an info table; but it holds
+    # the article (正文：…), and an element holding the page's prose is never removed
+    page = f"""<html><body><div class="nav"><a href="/">首页</a> <a href="/a">政务公开</a></div>
+    <table><tr><td>文号：</td><td>湘政办发〔2017〕21号</td></tr><tr><td>发布日期：</td><td>2017-05-03</td></tr>
+    <tr><td>正文：</td><td>{ARTICLE}</td></tr></table>
+    <div class="footer">版权所有：湖南省人民政府</div></body></html>"""
+    parsed = parse_html(page.encode("utf-8"))
+    assert ARTICLE in parsed.full_text
+    assert parsed.doc_number == "湘政办发〔2017〕21号" and parsed.publish_date == date(2017, 5, 3)
+
+
+def test_body_that_misses_the_pages_prose_is_an_error(monkeypatch):
+    # if detection ever lands on page chrome while the article is elsewhere on the page, that is
+    # a failure to report, not a notice made of navigation lines
+    page = f"""<html><body><div><a href="/">首页</a> 政务公开 | 政务服务 | 互动交流 | 数据发布 | 走进湖南</div>
+    <div><p>{ARTICLE}</p><p>{ARTICLE}</p></div></body></html>"""
+    assert ARTICLE in parse_html(page.encode("utf-8")).full_text
+    monkeypatch.setattr(html_parser, "_find_body", lambda soup: soup.body.div)
+    with pytest.raises(ParseError, match=r"article body not detected.*holds 0 of the page's \d+ characters of prose"):
+        parse_html(page.encode("utf-8"))
+
+
+def test_source_line_break_inside_a_number_is_closed_up():
+    # editors that hard-wrap the page source cut numbers anywhere: "到2\n020年" renders as "2020"
+    page = "<html><body><div id='zoom'><p>到2\n020年底，建成5G基站2万个，完成PP\nP项目15\n000公里。</p>" \
+           "<p>对照年份：2019\n2020 and the State\nCouncil.</p></div></body></html>"
+    texts = [p.text for p in parse_html(page.encode("utf-8")).paragraphs]
+    assert texts[0] == "到2020年底，建成5G基站2万个，完成PPP项目15000公里。"
+    assert texts[1] == "对照年份：2019 2020 and the State Council."  # not set solid in Chinese: a space
 
 
 def test_metadata_from_body_text_when_page_has_none():

@@ -9,7 +9,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import synth
 from reference import coverage, reference_text
+from synth import GUANGXI, JIANGXI
 
 from pipelines.model import ParsedNotice, ParseError
 from pipelines.parse.pdf import parse_pdf
@@ -240,3 +242,78 @@ def test_corrupt_pdf_raises_parse_error(data):
         parse_pdf(data)
     message = str(err.value)
     assert message and "Traceback" not in message and "\n" not in message
+
+
+# --- GB/T 9704 notices of other styles (tests/synth.py) ---------------------------------------------
+
+
+def _body(notice: ParsedNotice) -> list[str]:
+    """Paragraph texts after the 文号 line, without the spaces PDF text puts next to CJK."""
+    return [re.sub(r"\s+", "", p.text) for p in notice.paragraphs[1:]]
+
+
+def test_running_header_of_a_two_page_pdf_is_furniture():
+    # 30 characters a line: JIANGXI fits on 2 pages, too few to tell by "most pages"
+    typeset = synth.typeset_for(JIANGXI, chars_per_line=30)
+    assert len(typeset.pages) == 2
+    parsed = parse_pdf(typeset.pdf())
+    assert JIANGXI.bulletin not in parsed.full_text
+    assert _body(parsed) == JIANGXI.body  # no paragraph cut at the page break by the header
+    assert {p.text: p.page for p in parsed.paragraphs if p.text in dict(typeset.starts)} == dict(typeset.starts)
+
+
+def test_long_running_header_above_the_banner_is_passed_over():
+    # 13 characters in small type above "广西壮族自治区人民政府文件": not one of the short marks
+    # (份号, 密级) GB/T 9704 puts there, but a running header; a 1-page PDF cannot show it repeats
+    n = GUANGXI
+    one_page = synth.notice_pdf(
+        n.paragraphs[:2], header=f"{n.issuer}文件", doc_number=n.doc_number, title="\n".join(n.title_lines),
+        addressee=n.addressee, signature=(n.signature, n.date), running_header=n.bulletin,
+    )
+    parsed = parse_pdf(one_page)
+    assert parsed.page_count == 1
+    assert (parsed.issuer, parsed.doc_number, parsed.title) == (n.issuer, n.doc_number, n.title)
+    assert n.bulletin not in parsed.full_text and f"{n.issuer}文件" not in parsed.full_text
+    assert parsed.paragraphs[0].text == n.doc_number
+
+
+def test_two_page_red_header_pdf_with_a_long_running_header():
+    parsed = parse_pdf(synth.pdf_for(GUANGXI))
+    assert (parsed.issuer, parsed.doc_number, parsed.title) == (GUANGXI.issuer, GUANGXI.doc_number, GUANGXI.title)
+    assert _body(parsed) == GUANGXI.body
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [{"running_header": None}, {"chars_per_line": 30}],
+    ids=["indents-outnumber-margin-lines", "indents-tie-margin-lines-on-page-2"],
+)
+def test_left_margin_is_not_the_indent_where_paragraphs_are_short(layout):
+    notice = GUANGXI if "running_header" in layout else JIANGXI
+    parsed = parse_pdf(synth.pdf_for(notice, **layout))
+    assert _body(parsed) == notice.body
+
+
+def test_title_wrapped_inside_a_latin_token_is_closed_up():
+    # the title block breaks "5G" across lines: joined as body lines are, without a space
+    data = synth.pdf_for(JIANGXI, title="江西省人民政府关于加快推进5\nG网络建设和应用发展的通知")
+    assert parse_pdf(data).title == JIANGXI.title
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        pytest.param(synth.corrupt_pdf(keep=0.95), "truncated", id="cut-at-95%"),
+        pytest.param(synth.corrupt_pdf(keep=0.6), "truncated", id="cut-at-60%"),
+        pytest.param(synth.pdf_for(JIANGXI).replace(b"trailer", b"trailxx"), "catalogue", id="damaged-trailer"),
+        pytest.param(b"%PDF-1.4\n" + os.urandom(4000), "truncated", id="random-after-header"),
+    ],
+)
+def test_corrupt_pdf_message_is_readable(data, reason):
+    with pytest.raises(ParseError) as err:
+        parse_pdf(data, url="file:///x/broken.pdf")
+    message = str(err.value)
+    assert message.startswith("unreadable PDF (file:///x/broken.pdf): corrupt or truncated PDF: "), message
+    assert reason in message
+    assert "Is this really a PDF" not in message and "Error" not in message  # no pdfminer jargon
+

@@ -175,14 +175,25 @@ def _attr_text(tag: Tag) -> str:
     return " ".join([*classes, str(tag.get("id") or "")])
 
 
-def _clean(soup: BeautifulSoup, info_blocks: list[Tag]) -> None:
-    """Drop scripts, hidden elements, page chrome and the info table, in place."""
+def _drop_junk(soup: BeautifulSoup) -> None:
+    """Drop scripts, styles, form controls and comments, in place: never text a reader sees."""
     for tag in soup.find_all(_JUNK_TAGS):
         tag.decompose()
     for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
         node.extract()
+
+
+def _drop_chrome(soup: BeautifulSoup, info_blocks: list[Tag], prose: dict[int, float]) -> None:
+    """Drop page chrome (hidden elements included) and the info tables, in place, sparing every
+    element that holds the article: ``prose`` (from ``_prose_scores``) tells which ones do."""
+    page_prose = prose.get(id(soup), 0.0)
+
+    def holds_body(tag: Tag) -> bool:
+        # a layout table or an ASP.NET <form> may hold the info row *and* the article
+        return page_prose >= _MIN_PROSE and prose.get(id(tag), 0.0) >= _BODY_PROSE_SHARE * page_prose
+
     for tag in info_blocks:
-        if not tag.decomposed:
+        if not tag.decomposed and not holds_body(tag):
             tag.decompose()
     scores = _scores(soup)
     total = scores.get(id(soup.body or soup), 0.0) or 1.0
@@ -196,7 +207,7 @@ def _clean(soup: BeautifulSoup, info_blocks: list[Tag]) -> None:
             or _HIDDEN.search(str(tag.get("style") or ""))
             or (score <= _CHROME_TEXT_MAX and _CHROME_TEXT.search(tag.get_text()))
         )
-        if chrome and score < _PROTECT_SHARE * total and not _holds_content(tag):
+        if chrome and score < _PROTECT_SHARE * total and not _holds_content(tag) and not holds_body(tag):
             tag.decompose()
 
 
@@ -238,6 +249,35 @@ def _scores(soup: BeautifulSoup) -> dict[int, float]:
     return scores
 
 
+# Prose: running sentences, what an article is made of and page chrome is not. A block (a <p>, a
+# cell, a <div>'s own text) is prose when it has enough CJK characters and sentence punctuation;
+# link text never is (menus, related-article lists).
+_PROSE_PUNCT = re.compile(r"[，。；！？]|[,;](?=\S)")
+_PROSE_MIN_CJK = 15
+_MIN_PROSE = 40  # prose mass below which a page is not judged by its prose (a one-line notice)
+_BODY_PROSE_SHARE = 0.5  # an element holding this share of the page's prose holds the article
+_FOUND_PROSE_SHARE = 0.2  # a body holding less than this share of the page's prose was missed
+
+
+def _prose_scores(soup: BeautifulSoup) -> dict[int, float]:
+    """id(tag) → CJK characters of prose in its subtree (see ``_PROSE_PUNCT``)."""
+    blocks: dict[int, tuple[Tag, list[str]]] = {}
+    for node in _plain_strings(soup):
+        if node.find_parent("a") is not None:
+            continue
+        block = node.find_parent(_BLOCK_TAGS) or soup
+        blocks.setdefault(id(block), (block, []))[1].append(str(node))
+    scores: dict[int, float] = {}
+    for block, texts in blocks.values():
+        text = "".join(texts)
+        cjk = sum(1 for ch in text if is_cjk(ch))
+        if cjk < _PROSE_MIN_CJK or not _PROSE_PUNCT.search(text):
+            continue
+        for el in (block, *block.parents):
+            scores[id(el)] = scores.get(id(el), 0.0) + cjk
+    return scores
+
+
 def _find_body(soup: BeautifulSoup) -> Tag | None:
     """Descend from <body> into the child that holds (nearly) all of the text.
 
@@ -265,7 +305,16 @@ def _find_body(soup: BeautifulSoup) -> Tag | None:
 
 
 def _is_heading(tag: Tag) -> bool:
-    return tag.name in ("h1", "h2", "h3", "h4", "h5", "h6") or bool(_HEADING_HINT.search(_attr_text(tag)))
+    """A heading or title/date line. A wrapper whose only child element is one counts as one:
+    in table layouts the title row is ``<tr><td class="bt_title">``, the hint is on the cell."""
+    while True:
+        if tag.name in ("h1", "h2", "h3", "h4", "h5", "h6") or _HEADING_HINT.search(_attr_text(tag)):
+            return True
+        children = [c for c in tag.children if isinstance(c, Tag)]
+        loose = any(isinstance(c, NavigableString) and c.strip(_STRIP) for c in tag.children)
+        if len(children) != 1 or loose:
+            return False
+        tag = children[0]
 
 
 def _loose_text(node: Tag, scores: dict[int, float]) -> float:
@@ -280,6 +329,7 @@ _BREAK_TAGS = {"p", "div", "br", "li", "ul", "ol", "tr", "table", "tbody", "thea
                "h3", "h4", "h5", "h6", "section", "article", "main", "blockquote", "dl", "dt", "dd", "pre",
                "center", "hr", "address", "figure", "figcaption", "caption", "fieldset", "body", "html"}
 _CELL_TAGS = {"td", "th"}
+_BLOCK_TAGS = tuple((_BREAK_TAGS - {"br", "hr"}) | _CELL_TAGS)  # what holds one run of text
 _BREAK = object()
 _HTML_WS = re.compile(r"[ \t\n\r\f]+")
 _STRIP = " \t\n\r\f\v\u3000\xa0\u200b\ufeff"
@@ -310,17 +360,38 @@ def _tokens(node: Tag, in_pre: bool = False, link: Tag | None = None):
                 yield line, link
 
 
+_TOKEN_CHARS = re.compile(r"[A-Za-z0-9._%/+\-]")
+
+
 def _collapse_ws(text: str) -> str:
     """HTML whitespace rendering: runs become one space, and a source line break between two
-    CJK characters disappears (Chinese is set solid; CSS Text segment-break rules)."""
+    CJK characters disappears (Chinese is set solid; CSS Text segment-break rules).
+
+    A source line break inside a Latin/number token that Chinese sets solid on both sides
+    ("到2\n020年") disappears too: editors that hard-wrap the source at a fixed width cut such
+    tokens anywhere, and "2 020" is never what the text says.
+    """
     def repl(m: re.Match[str]) -> str:
         before = text[m.start() - 1] if m.start() else ""
         after = text[m.end()] if m.end() < len(text) else ""
-        if "\n" in m.group() and before and after and is_cjk(before) and is_cjk(after):
-            return ""
+        if "\n" in m.group() and before and after:
+            if is_cjk(before) and is_cjk(after):
+                return ""
+            if before.isascii() and before.isalnum() and after.isascii() and after.isalnum():
+                if _glued_to_cjk(text, m.start(), -1) and _glued_to_cjk(text, m.end(), 1):
+                    return ""
         return " "
 
     return _HTML_WS.sub(repl, text)
+
+
+def _glued_to_cjk(text: str, edge: int, step: int) -> bool:
+    """Whether the Latin/number token next to ``edge`` (leftwards for step -1, rightwards for +1)
+    touches a CJK character at its far end, with no space in between."""
+    i = edge - 1 if step < 0 else edge
+    while 0 <= i < len(text) and _TOKEN_CHARS.match(text[i]):
+        i += step
+    return 0 <= i < len(text) and is_cjk(text[i])
 
 
 @dataclass
@@ -453,7 +524,32 @@ def _read_label_pairs(soup: BeautifulSoup, meta: _Meta) -> list[Tag]:
         meta.table.setdefault(key, value)
         if el.name == "li" and (lst := el.find_parent(["ul", "ol"])) is not None and lst not in blocks:
             blocks.append(lst)
-    return [b for b in blocks if len(_text_of(b)) < 1000]  # never a body that happens to hold a pair
+    return [b for b in blocks if _is_info_block(b)]
+
+
+# A label cell or item: "文　　号：", "主题分类：综合政务" (any short label, known or not).
+_LABEL_LIKE = re.compile(r"^[^：:，。,；;]{1,10}[：:]")
+_INFO_SHARE = 0.75  # an info table holds at least this share of its text in label/value rows
+
+
+def _is_info_block(block: Tag) -> bool:
+    """Whether a table/list that yielded a label pair is an info table: its rows (items) are
+    label/value pairs and it holds little else. Old layouts put the "发布日期：…" row in the same
+    <table> as the article's cell; that table is layout, not metadata, and must stay."""
+    if block.name == "dl":
+        units = block.find_all(["dt", "dd"], recursive=False)
+    elif block.name == "table":
+        rows = [r for r in block.find_all("tr") if r.find_parent("table") is block]
+        units = [r for r in rows if any(_is_label_unit(c) for c in r.find_all(["th", "td"], recursive=False))]
+    else:  # <ul>/<ol>
+        units = [li for li in block.find_all("li", recursive=False) if _is_label_unit(li)]
+    total = _char_weight(_text_of(block))
+    return sum(_char_weight(_text_of(u)) for u in units) >= _INFO_SHARE * total
+
+
+def _is_label_unit(el: Tag) -> bool:
+    text = _text_of(el)
+    return len(text) <= _MAX_LABEL_TEXT and (label_field(text) is not None or bool(_LABEL_LIKE.match(text)))
 
 
 def _pairs_from_cells(cells: list[Tag], meta: _Meta) -> bool:
@@ -547,11 +643,13 @@ def parse_html(data: bytes, content_type: str | None = None, url: str | None = N
     page_chars = _visible_chars(soup)
     meta = _Meta()
     _read_meta_tags(soup, meta)
+    _drop_junk(soup)
     info_blocks = _read_label_pairs(soup, meta)
-    _clean(soup, info_blocks)
+    prose = _prose_scores(soup)
+    _drop_chrome(soup, info_blocks, prose)
     body = _find_body(soup)
     paragraphs = _paragraphs(body) if body is not None else []
-    _check_body(soup, body, paragraphs, page_chars, url)
+    _check_body(soup, body, paragraphs, page_chars, prose.get(id(soup), 0.0), url)
     _read_text(paragraphs, meta)
     if body is not None and (heading := _heading_before(body)):
         meta.labels.setdefault("title", heading)
@@ -582,8 +680,12 @@ def _visible_chars(soup: BeautifulSoup) -> int:
 
 
 def _check_body(
-    soup: BeautifulSoup, body: Tag | None, paragraphs: list[str], page_chars: int, url: str | None
+    soup: BeautifulSoup, body: Tag | None, paragraphs: list[str], page_chars: int, page_prose: float,
+    url: str | None,
 ) -> None:
+    """Raise ParseError when no body was found, or when what was found is not the article: an
+    error page, or a body that holds a small part of the prose the page shows (the article was
+    lost or missed; returning nav and footer lines as the notice would be a silent failure)."""
     where = f" ({url})" if url else ""
     mass = _scores(soup).get(id(body), 0.0) if body is not None else 0.0
     body_text = "".join(paragraphs)
@@ -591,6 +693,12 @@ def _check_body(
         raise ParseError(f"no article body found{where}: page has {page_chars} characters of text")
     if len(body_text) < 200 and _ERROR_PAGE.search(body_text):
         raise ParseError(f"no article body found{where}: looks like an error page: {body_text[:80]!r}")
+    found = _prose_scores(soup).get(id(body), 0.0) if body is not None else 0.0
+    if page_prose >= _MIN_PROSE and found < _FOUND_PROSE_SHARE * page_prose:
+        raise ParseError(
+            f"article body not detected{where}: the text found holds {found:.0f} of the page's "
+            f"{page_prose:.0f} characters of prose"
+        )
 
 
 def _str_or_none(value: str | date | None) -> str | None:

@@ -33,6 +33,8 @@ _BANNER = 1.6  # the red-header banner is set much larger than the title (GB/T 9
 _MARGIN_BAND = 0.12  # share of the page height at top and bottom where page furniture lives
 _PARA_GAP = 1.7  # a vertical step this many times the usual line pitch is a blank line
 _DEDUPE_TOL = 1.0  # points; fake bold repeats a glyph offset by a fraction of a point
+_MARGIN_SHARE = 0.2  # share of the lines that start at the left margin, at the least
+_SMALL = 0.85  # a line this many times the body size or less is set small (running header, note)
 
 _PAGE_NUMBER = re.compile(
     r"[-—–―－‐~～·\s]*\d{1,4}[-—–―－‐~～·\s]*"  # 3, — 3 —, - 3 -, —3—
@@ -109,13 +111,13 @@ def parse_pdf(data: bytes, url: str | None = None) -> ParsedNotice:
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:  # pdfminer raises many unrelated types for bad files
-        raise ParseError(f"unreadable PDF{where}: {_describe(exc)}") from exc
+        raise ParseError(f"unreadable PDF{where}: {_why_unopenable(exc, data)}") from exc
     with pdf:
         try:
             page_count = len(pdf.pages)
             meta = dict(pdf.metadata or {})
         except Exception as exc:
-            raise ParseError(f"unreadable PDF{where}: {_describe(exc)}") from exc
+            raise ParseError(f"unreadable PDF{where}: {_why_unopenable(exc, data)}") from exc
         if page_count == 0:
             raise ParseError(f"PDF has no pages{where}")
         lines, heights, warnings = _read_pages(pdf, where)
@@ -332,12 +334,11 @@ def _strip_furniture(lines: list[_Line], heights: dict[int, float], page_count: 
     for idx in by_page.values():
         first_last.update((idx[0], idx[-1]))
 
-    repeats: Counter = Counter()
-    for i, ln in enumerate(lines):
+    pages_of: dict[tuple[str, int], set[int]] = defaultdict(set)
+    for ln in lines:
         if in_band(ln):
-            repeats[_furniture_key(ln)] += 1
-    # a running header/footer repeats on most pages; never judge that on one or two pages
-    recurring = {k for k, n in repeats.items() if page_count >= 3 and n >= max(3, 0.5 * page_count)}
+            pages_of[_furniture_key(ln)].add(ln.page)
+    recurring = {k for k, pages in pages_of.items() if _is_running(len(pages), page_count)}
 
     kept = []
     for i, ln in enumerate(lines):
@@ -352,6 +353,13 @@ def _strip_furniture(lines: list[_Line], heights: dict[int, float], page_count: 
     return kept
 
 
+def _is_running(pages: int, page_count: int) -> bool:
+    """Whether a margin-band line found on ``pages`` pages is a running header/footer: it is on
+    most pages of a long document, or on every page of a short one (2 pages are enough: body
+    text does not repeat itself at the same height of the margin band)."""
+    return pages >= 2 and (pages == page_count or pages >= max(3, 0.5 * page_count))
+
+
 def _furniture_key(ln: _Line) -> tuple[str, int]:
     """Same text up to digits (page numbers, dates) at the same height."""
     return re.sub(r"\d+", "#", ln.text.replace(" ", "")), round(ln.top / 6)
@@ -361,13 +369,13 @@ def _measure(lines: list[_Line]) -> _Layout:
     """Body font size, margins per page parity and line pitch, from the body-size lines."""
     size = Counter(ln.size for ln in lines).most_common(1)[0][0]
     body = [ln for ln in lines if abs(ln.size - size) < 0.1 * size]
-    left_all = _mode([ln.x0 for ln in body])
+    left_all = _margin([ln.x0 for ln in body])
     right_all = _high([ln.x1 for ln in body])
     left, right = {}, {}
     for parity in (0, 1):
         group = [ln for ln in body if ln.page % 2 == parity]
         enough = len(group) >= 8
-        left[parity] = _mode([ln.x0 for ln in group]) if enough else left_all
+        left[parity] = _margin([ln.x0 for ln in group]) if enough else left_all
         right[parity] = _high([ln.x1 for ln in group]) if enough else right_all
     steps = [
         b.top - a.top for a, b in zip(body, body[1:]) if a.page == b.page and 0 < b.top - a.top < 4 * size
@@ -376,9 +384,16 @@ def _measure(lines: list[_Line]) -> _Layout:
     return _Layout(size=size, left=left, right=right, pitch=pitch)
 
 
-def _mode(values: list[float]) -> float:
-    """Most common value at 1-pt resolution (the margin most lines start at)."""
-    return Counter(round(v) for v in values).most_common(1)[0][0]
+def _margin(starts: list[float]) -> float:
+    """The left margin: the leftmost line start (at 1-pt resolution) shared by a substantial part
+    of the lines. Not the most common start: where paragraphs are short (lists of one- and
+    two-line items) indented first lines are as many as continuation lines, or more, and taking
+    the indent for the margin would merge every paragraph. Centred and signature lines start
+    further right; nothing but odd lines starts left of the margin."""
+    counts = Counter(round(x) for x in starts)
+    floor = max(2, _MARGIN_SHARE * len(starts))
+    shared = [x for x, n in counts.items() if n >= floor]
+    return min(shared) if shared else counts.most_common(1)[0][0]
 
 
 def _high(values: list[float]) -> float:
@@ -431,18 +446,27 @@ def _read_header(lines: list[_Line], layout: _Layout) -> _Header:
         banner=_banner_issuer([lines[i].text for i in banner_lines]),
         banner_lines=above_banner + banner_lines,
         doc_number_line=doc_line,
-        title=join_wrapped_lines([lines[i].text for i in title_idx]) or None,
+        title=_join([lines[i] for i in title_idx]) if title_idx else None,  # wraps as in the body
         title_lines=title_idx,
     )
 
 
 def _banner_start(lines: list[_Line], top: list[int], layout: _Layout) -> int:
     """Position in ``top`` where the banner starts: 0, or after up to three short marks that
-    GB/T 9704 puts above it (份号 000001, 密级 机密★1年, 紧急程度 特急); len(top) if no banner."""
-    for pos, i in enumerate(top[:4]):
-        if _is_banner(lines[i], layout):
+    GB/T 9704 puts above it (份号 000001, 密级 机密★1年, 紧急程度 特急); len(top) if no banner.
+
+    Lines set smaller than the body are passed over whatever their length: above a banner they
+    are a running header ("广西壮族自治区人民政府公报"), which a 1-page PDF cannot show to repeat.
+    """
+    marks = 0
+    for pos, i in enumerate(top):
+        ln = lines[i]
+        if _is_banner(ln, layout):
             return pos
-        if len(lines[i].text) > 12 or _SENTENCE_PUNCT.search(lines[i].text):
+        if ln.size <= _SMALL * layout.size:
+            continue
+        marks += 1
+        if marks > 3 or len(ln.text) > 12 or _SENTENCE_PUNCT.search(ln.text):
             break
     return len(top)
 
@@ -593,6 +617,25 @@ def _signed_date(paragraphs: list[Paragraph]) -> date | None:
     return None
 
 
+# pdfminer's terse messages for a broken file structure, said so a reader of the log understands
+_PDFMINER_REASONS = {
+    "No /Root object!": "its catalogue (/Root) cannot be found: the trailer or cross-reference table is damaged",
+    "Unexpected EOF": "the file ends too early (truncated download?)",
+}
+
+
+def _why_unopenable(exc: BaseException, data: bytes) -> str:
+    """Why a file that starts like a PDF cannot be opened. Whatever pdfminer raised (syntax
+    errors, KeyError, zlib errors…), the file is corrupt or truncated, unless it is encrypted;
+    a file that does not end with the %%EOF marker was cut short."""
+    reason = _describe(exc)
+    if reason.startswith("encrypted"):
+        return reason
+    if b"%%EOF" not in data[-2048:]:
+        reason = "the file ends without its %%EOF marker (truncated download?)"
+    return f"corrupt or truncated PDF: {reason}"
+
+
 def _describe(exc: BaseException) -> str:
     """A one-line reason for a pdfminer/pdfplumber failure (they wrap the real error)."""
     inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc.__cause__ or exc
@@ -601,7 +644,10 @@ def _describe(exc: BaseException) -> str:
     if "password" in name.lower() or "encrypt" in name.lower() or "password" in text.lower():
         return f"encrypted, needs a password ({name})"
     if name == "PSEOF":
-        return "the file ends too early (truncated download?)"
+        return _PDFMINER_REASONS["Unexpected EOF"]
+    for terse, readable in _PDFMINER_REASONS.items():
+        if text.startswith(terse):
+            return readable
     if name == text:
         return name
     return f"{text} ({name})" if name not in text else text
