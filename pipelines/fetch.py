@@ -61,11 +61,13 @@ def fetch_entry(
 
     Local files are always re-read (cheap, and an edited file must be seen). For HTTP, a good
     ``previous`` fetch whose bytes are still in the store is reused without a request unless
-    ``force`` is set: the result is the previous one with ``from_cache=True``.
+    ``force`` is set: the result is the previous one with ``from_cache=True``. A previous fetch
+    of another URL (the catalogue entry was pointed elsewhere) is never reused.
     """
     if entry.is_local:
         return _fetch_file(entry, store)
-    if previous and previous.ok and previous.sha256 and store.has(previous.sha256) and not force:
+    reusable = previous and previous.ok and previous.url == entry.url and previous.sha256 and store.has(previous.sha256)
+    if reusable and not force:
         return FetchResult(**{**asdict(previous), "from_cache": True, "fetched_at": _now(), "attempts": 0})
     own_client = client is None
     client = client or make_client()

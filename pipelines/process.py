@@ -64,9 +64,9 @@ def parse_code_version() -> str:
 
 
 def parse_input_key(content_sha256: str, entry: CatalogEntry) -> str:
-    """What the parse stage's output depends on besides code: the bytes and the overrides."""
+    """What the parse stage's output depends on besides code: the bytes, URL and overrides."""
     overrides = json.dumps(entry.overrides, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(f"{content_sha256}\0{overrides}".encode()).hexdigest()
+    return hashlib.sha256(f"{content_sha256}\0{entry.url}\0{overrides}".encode()).hexdigest()
 
 
 def detect_format(data: bytes, content_type: str | None, url: str) -> str:

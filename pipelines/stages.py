@@ -54,11 +54,17 @@ def run_stage(
     compute: Callable[[str], Mapping[str, pl.DataFrame]],
     empty_frames: Mapping[str, pl.DataFrame],
     force: bool = False,
+    drop_stale_outputs: bool = False,
 ) -> StageReport:
     """For each (source_id, input_key) whose last run differs in input or code, compute and load.
 
     ``empty_frames`` gives every output table's schema, so the tables exist even when no source
     produced a row (dbt's sources need them).
+
+    When a source fails, its earlier rows stay, unless ``drop_stale_outputs`` is set and its input
+    changed since they were made: an extraction's offsets point into the parsed text, so rows
+    made from an older text would point at the wrong characters. They are removed (in the same
+    transaction that records the error) rather than kept misleading.
     """
     started = time.monotonic()
     report = StageReport(stage)
@@ -67,18 +73,22 @@ def run_stage(
     state = stage_state(conn, stage)
     for source_id, input_key in work:
         previous = state.get(source_id)
-        if not force and previous and previous[0] == input_key and previous[1] == code_version:
+        # Up to date: same input, same code, and it worked. Failures are tried again each run
+        # (a lock, a full disk or a fixed seed can make the next attempt succeed).
+        if not force and previous == (input_key, code_version, "ok"):
             report.skipped += 1
             continue
         try:
             frames = compute(source_id)
+            replace_source_rows(conn, source_id, frames, stage=stage, input_sha256=input_key, code_version=code_version)
         except Exception as exc:  # a bad document must not stop the others
             message = describe_error(exc)
             log.warning("%s failed on %s: %s", stage, source_id, message)
-            record_error(conn, stage, source_id, input_key, code_version, message)
+            stale = drop_stale_outputs and previous is not None and previous[0] != input_key
+            record_error(conn, stage, source_id, input_key, code_version, message,
+                         drop_tables=list(empty_frames) if stale else [])
             report.failed[source_id] = message
             continue
-        replace_source_rows(conn, source_id, frames, stage=stage, input_sha256=input_key, code_version=code_version)
         report.processed += 1
         for table, frame in frames.items():
             report.rows[table] = report.rows.get(table, 0) + frame.height

@@ -109,6 +109,12 @@ def replace_source_rows(
     state never claims work that did not land.
     """
     for table, frame in frames.items():
+        # Replace-by-source is only sound if every row belongs to the source being replaced.
+        if "source_id" not in frame.columns:
+            raise ValueError(f"rows for raw.{table} have no source_id column")
+        others = frame.filter(pl.col("source_id").ne_missing(source_id)).height
+        if others:
+            raise ValueError(f"{others} rows for raw.{table} do not belong to source {source_id!r}")
         ensure_table(conn, table, frame)
     conn.execute("begin transaction")
     try:
@@ -133,9 +139,19 @@ def record_error(
     input_sha256: str | None,
     code_version: str,
     error: str,
+    drop_tables: list[str] = (),
 ) -> None:
-    """Record that a stage failed on a source. The source's earlier good rows are left alone."""
-    _write_state(conn, stage, source_id, input_sha256, code_version, "error", error)
+    """Record that a stage failed on a source. Its earlier rows are left alone, except in
+    ``drop_tables`` (rows that no longer describe the source's current text)."""
+    conn.execute("begin transaction")
+    try:
+        for table in drop_tables:
+            conn.execute(f"delete from {RAW_SCHEMA}.{table} where source_id = ?", [source_id])
+        _write_state(conn, stage, source_id, input_sha256, code_version, "error", error)
+        conn.execute("commit")
+    except BaseException:
+        conn.execute("rollback")
+        raise
 
 
 def _write_state(conn, stage, source_id, input_sha256, code_version, status, error) -> None:

@@ -125,3 +125,13 @@ def test_raw_store_detects_corruption(tmp_path):
         assert "corrupt" in str(e)
     else:
         raise AssertionError("a corrupt object was returned")
+
+
+def test_cache_is_not_reused_when_the_entry_points_elsewhere(http_server, tmp_path):
+    old = http_server.serve("/old.html", (200, {}, b"<p>old notice</p>"))
+    new = http_server.serve("/new.html", (200, {}, b"<p>new notice</p>"))
+    store = RawStore(tmp_path)
+    first = fetch_entry(entry(old, "notice-1"), store)
+    moved = fetch_entry(entry(new, "notice-1"), store, previous=first)
+    assert not moved.from_cache and store.get(moved.sha256) == b"<p>new notice</p>"
+    assert http_server.hits("/new.html") == 1

@@ -29,12 +29,22 @@ def test_replace_is_idempotent_and_touches_only_its_source(tmp_path):
         assert table(conn, "t") == [("a", "3"), ("b", "x")]
 
 
+def test_rows_of_another_source_are_refused(tmp_path):
+    with connect(tmp_path / "w.duckdb") as conn:
+        with pytest.raises(ValueError, match="do not belong to source 'a'"):
+            replace_source_rows(conn, "a", {"t": frame("b", ["x"])})
+        with pytest.raises(ValueError, match="no source_id column"):
+            replace_source_rows(conn, "a", {"t": pl.DataFrame({"text": ["x"]})})
+
+
 def test_failed_load_leaves_earlier_rows(tmp_path):
     with connect(tmp_path / "w.duckdb") as conn:
         replace_source_rows(conn, "a", {"t": frame("a", ["good"]), "u": frame("a", ["good"])})
-        # The second frame has no source_id, so its delete fails after the first table was
-        # already replaced: the whole source's load must roll back, the first table included.
-        bad = pl.DataFrame({"text": ["new"]})
+        # The second frame does not fit its table (a list where the table has text), so its
+        # insert fails after the first table was already replaced: the whole source's load
+        # must roll back, the first table included.
+        conn.execute("create table raw.v (source_id varchar, n integer)")
+        bad = pl.DataFrame({"source_id": ["a"], "n": ["not a number"]})
         with pytest.raises(Exception):
             replace_source_rows(conn, "a", {"t": frame("a", ["new"]), "v": bad}, stage="parse", code_version="v")
         assert table(conn, "t") == [("a", "good")] and table(conn, "u") == [("a", "good")]

@@ -14,7 +14,7 @@ def _run(context: dg.AssetExecutionContext, stage: ExtractStage, config: StageCo
         work = stage.work(conn)
         report = run_stage(
             conn, stage.name, stage.code_version(), work, lambda sid: stage.compute(conn, sid),
-            stage.empty_frames(), force=config.force,
+            stage.empty_frames(), force=config.force, drop_stale_outputs=True,
         )
     context.log.info(report.summary())
     for source_id, error in report.failed.items():
