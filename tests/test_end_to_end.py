@@ -63,9 +63,12 @@ def test_same_notice_in_two_formats_is_one_document(db):
     # ... while staging keeps both sources' own clauses.
     staged = dict(rows(db, "select source_id, count(*) from staging.stg_clauses where source_id like 'gd-2017-8-%' group by 1"))
     assert set(staged) == {"gd-2017-8-html", "gd-2017-8-pdf"} and staged[canonical] == clause_count
-    # The canonical source is the one with the most complete text.
+    # The canonical source has the most complete text (within 1%; HTML wins near-ties, so the
+    # PDF and the page, whose texts differ by a few characters, give the HTML).
     body = dict(rows(db, "select source_id, body_chars from intermediate.int_document_sources where source_id like 'gd-2017-8-%'"))
-    assert body[canonical] == max(body.values())
+    assert body[canonical] >= 0.99 * max(body.values())
+    assert abs(body["gd-2017-8-html"] - body["gd-2017-8-pdf"]) <= 0.01 * max(body.values())
+    assert canonical == "gd-2017-8-html"
 
 
 def test_every_clause_points_back_to_its_source_text(db):

@@ -14,7 +14,9 @@ from pipelines.parse.metadata import (
     PROVINCES,
     find_doc_number,
     find_doc_numbers,
+    header_before_letter,
     normalize_doc_number,
+    opens_letter,
     parse_cn_date,
     province_of,
 )
@@ -228,6 +230,133 @@ def test_metadata_from_body_text_when_page_has_none():
     assert notice.issuer == "广东省人民政府"
     assert notice.signed_date == date(2017, 1, 20)
     assert notice.publish_date is None and notice.title is None
+
+
+# A 转发 notice: the letter (主送, the forwarding sentence, signature, date), then the forwarded
+# document under its own header, whose 文号 stands alone on its line. Site chrome around it.
+FORWARD_TITLE = "广东省人民政府办公厅转发省发展改革委关于进一步促进民间投资健康发展意见的通知"
+FORWARD_LETTER = [
+    "各地级以上市人民政府，各县（市、区）人民政府，省政府各部门、各直属机构：",
+    "省发展改革委《关于进一步促进民间投资健康发展的意见》已经省人民政府同意，现转发给你们，请认真贯彻执行。"
+    "执行过程中遇到的问题，请径向省发展改革委反映。",
+    "广东省人民政府办公厅",
+    "2017年3月6日",
+]
+FORWARDED = [
+    "粤发改投资〔2017〕88号",
+    "关于进一步促进民间投资健康发展的意见",
+    "为贯彻落实《国务院办公厅关于进一步做好民间投资有关工作的通知》（国办发明电〔2016〕12号），"
+    "进一步激发民间投资活力，促进全省经济平稳健康发展，现提出以下意见。",
+    "一、放宽民间投资市场准入",
+    "凡法律法规未明确禁止的行业和领域，一律向民间资本开放，不得单独对民间资本设置附加条件。",
+    "广东省发展和改革委员会",
+    "2017年2月20日",
+]
+
+
+def forwarding_page(body: list[str], info_number: str | None = None) -> bytes:
+    info = (f'<ul class="info"><li><span>索引号：</span>006939748/2017-00123</li>'
+            f'<li><span>文号：</span>{info_number}</li><li><span>发布机构：</span>广东省人民政府办公厅</li></ul>'
+            if info_number else "")
+    paragraphs = "\n".join(f"<p>{p}</p>" for p in body)
+    return f"""<html><head><meta charset="utf-8"><title>{FORWARD_TITLE}_广东省人民政府门户网站</title></head>
+<body><div class="top"><a href="/">无障碍浏览</a> <a href="/en">English</a></div>
+<div class="nav"><a href="/">首页</a> <a href="/yw">要闻动态</a> <a href="/zwgk">政务公开</a> <a href="/hd">互动交流</a></div>
+<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk">政务公开</a> &gt; 政策文件</div>
+<div class="main">{info}<h1 class="article-title">{FORWARD_TITLE}</h1>
+<div class="article-meta">发布日期：2017-03-10 来源：广东省人民政府办公厅 字体：【大 中 小】</div>
+<div class="article-content" id="zoom">{paragraphs}</div>
+<div class="share">分享到：微信 微博 <a href="javascript:print()">打印本页</a> <a href="#">关闭窗口</a></div>
+<div class="related"><h3>相关文件</h3><ul><li><a href="/1.html">广东省人民政府关于印发广东省促进民间投资若干政策措施的通知</a></li>
+<li><a href="/2.html">政策解读：一图读懂民间投资新政</a></li></ul></div></div>
+<div class="footer">主办：广东省人民政府办公厅 版权所有 粤ICP备05070829号 隐私声明</div></body></html>""".encode("utf-8")
+
+
+def test_forwarded_documents_number_is_not_the_pages():
+    notice = parse_html(forwarding_page(FORWARD_LETTER + FORWARDED))
+    assert [p.text for p in notice.paragraphs] == FORWARD_LETTER + FORWARDED  # kept in the body
+    assert notice.doc_number is None
+    assert notice.title == FORWARD_TITLE
+    assert (notice.issuer, notice.signed_date) == ("广东省人民政府办公厅", date(2017, 3, 6))
+
+
+def test_forwarding_notice_keeps_its_own_number_above_the_addressees():
+    notice = parse_html(forwarding_page(["粤府办〔2017〕12号", *FORWARD_LETTER, *FORWARDED]))
+    assert notice.doc_number == "粤府办〔2017〕12号"
+    # with the title over it, as pages that put the heading inside the article container do
+    notice = parse_html(forwarding_page([FORWARD_TITLE, "粤府办〔2017〕12号", *FORWARD_LETTER, *FORWARDED]))
+    assert notice.doc_number == "粤府办〔2017〕12号"
+
+
+def test_forwarding_notice_info_table_number_wins():
+    notice = parse_html(forwarding_page(FORWARD_LETTER + FORWARDED, info_number="粤府办〔2017〕12号"))
+    assert notice.doc_number == "粤府办〔2017〕12号"
+
+
+@pytest.mark.parametrize(
+    "letter",
+    [
+        # addressees and the forwarding sentence on one line, no 主送 line of its own
+        ["各地级以上市人民政府：省发展改革委《关于进一步促进民间投资健康发展的意见》已经省人民政府同意，"
+         "现转发给你们，请认真贯彻执行。", "广东省人民政府办公厅", "2017年3月6日"],
+        # no addressees: the forwarding sentence opens the letter
+        ["省发展改革委《关于进一步促进民间投资健康发展的意见》已经省人民政府同意，现转发给你们，请认真贯彻执行。",
+         "广东省人民政府办公厅", "2017年3月6日"],
+        # hard-wrapped letter without sentence ends in the first lines: the signature still closes it
+        ["广东省人民政府办公厅", "2017年3月6日"],
+    ],
+    ids=["addressee-run-into-sentence", "no-addressee", "signature-only"],
+)
+def test_number_after_the_letter_belongs_to_the_forwarded_document(letter):
+    assert parse_html(forwarding_page(letter + FORWARDED)).doc_number is None
+
+
+def test_forwarded_number_in_a_run_in_body_is_not_the_pages():
+    # the whole page scraped into one paragraph: header, letter, then the forwarded document
+    run_in = (f"{FORWARD_TITLE}发布日期:2017-03-10━━━━━━━━━━━━{FORWARD_TITLE}" + "".join(FORWARD_LETTER)
+              + " " + " ".join(FORWARDED))
+    assert parse_html(forwarding_page([run_in])).doc_number is None
+    own = run_in.replace("发布日期:2017-03-10", "发布日期:2017-03-10 粤府办〔2017〕12号")
+    assert parse_html(forwarding_page([own])).doc_number == "粤府办〔2017〕12号"
+
+
+def test_gd_2016_34_body_text_alone_gives_its_own_number():
+    # a 转发 notice whose own 文号 is run into the scraped header, before the 主送 line and the
+    # forwarded 指导意见; read from the body text alone (not the info table)
+    meta = html_parser._Meta()
+    html_parser._read_text([p.text for p in parsed("gd-2016-34.html").paragraphs], meta)
+    assert meta.text["doc_number"] == "粤府〔2016〕34号"
+
+
+@pytest.mark.parametrize(
+    "line, prev, expected",
+    [
+        ("各地级以上市人民政府，各县（市、区）人民政府，省政府各部门、各直属机构：", None, True),
+        ("各市州、县市区人民政府:", None, True),
+        ("现将《实施意见》印发给你们，请认真贯彻执行。", None, True),
+        ("现转发给你们", None, True),
+        ("2017年3月6日", "广东省人民政府办公厅", True),
+        ("2017年3月6日", None, False),  # a bare date in the page header
+        ("2017-03-10", "广东省人民政府门户网站首页", False),
+        ("广东省人民政府办公厅转发省发展改革委关于进一步促进民间投资健康发展意见的通知", None, False),
+        ("广东省人民政府关于印发广东省深化泛珠三角区域合作实施意见的通知", None, False),
+        ("粤府办〔2017〕12号", None, False),
+        ("文　　号：", None, False),
+        ("发布日期：2017-03-10", None, False),
+        ("广东省人民政府文件", None, False),
+        ("", None, False),
+    ],
+)
+def test_opens_letter(line, prev, expected):
+    assert opens_letter(line, prev) is expected
+
+
+def test_header_before_letter():
+    header = ("广东省人民政府转发《国务院关于深化泛珠三角区域合作指导意见》的通知发布日期:2016-05-04粤府〔2016〕34号━━━"
+              "各地级以上市人民政府，省政府各部门：现将《指导意见》转发给你们，请认真贯彻执行。")
+    assert header_before_letter(header).endswith("粤府〔2016〕34号━━━各地级以上市人民政府，省政府各部门")
+    assert header_before_letter("来源：省政府办公厅 文号：粤府〔2016〕34号 各地：现将") == "来源：省政府办公厅 文号：粤府〔2016〕34号 各地"
+    assert header_before_letter("通知现转发给你们粤发改投资〔2017〕88号") == "通知"
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,9 @@ from pipelines.parse.metadata import (
     date_line,
     find_doc_numbers,
     find_signature,
+    header_before_letter,
     label_field,
+    opens_letter,
     parse_cn_date,
     split_label_value,
 )
@@ -578,16 +580,24 @@ _RULE = re.compile(r"[━─═—_\-=]{5,}")
 
 
 def _read_text(paragraphs: list[str], meta: _Meta) -> None:
-    """Metadata the body states itself: a 文号 line near the top, the signature and its date."""
+    """Metadata the body states itself: a 文号 line in the header, the signature and its date.
+
+    The page's own 文号 stands above the letter (the 主送 line, the first sentence, the signature).
+    One standing alone after it heads a document the notice forwards or issues (转发/印发): that
+    is the other document's 文号, never this page's."""
+    prev = None
     for line in paragraphs[:6]:
+        if opens_letter(line, prev):
+            break
         hits = find_doc_numbers(line)
         if hits and hits[0][0] == line.strip(_STRIP):  # a 文号 alone on its line
             meta.text["doc_number"] = hits[0][0]
             break
-    else:
+        prev = line
+    if "doc_number" not in meta.text:
         # A 文号 run into a scraped header ("…通知发布日期:2016-05-04粤府〔2016〕34号━━━") stands
         # free; cited documents stand in brackets or inside a sentence ("根据国发〔2016〕18号文件").
-        header = paragraphs[0][:300] if paragraphs else ""
+        header = header_before_letter(paragraphs[0][:300]) if paragraphs else ""
         for written, start, end in find_doc_numbers(header):
             before, after = header[start - 1 : start], header[end : end + 1]
             if not _HAN_OR_BRACKET.match(before) and not _HAN_OR_BRACKET.match(after):

@@ -227,3 +227,43 @@ def find_signature(lines: list[str]) -> tuple[str | None, date | None]:
         if len(prev) <= 40 and not _SENTENCE_PUNCT.search(prev):
             return None, d
     return None, None
+
+
+# --- where the letter starts ----------------------------------------------------------------------
+
+# A notice's own 文号 stands in its header, above the letter: the 主送 line (各地级以上市人民政府，
+# …：), the first sentence, the signature and date. A 文号 standing alone further down belongs to
+# a document the notice forwards or issues (转发/印发), whose own header follows the signature.
+_SENTENCE_END = re.compile(r"[。！？；!?;]")
+_ADDRESS_END = re.compile(r"[：:]\s*$")
+_FORWARDING = re.compile(r"发给你|现(?:予)?(?:转发|印发|将)|[，,]\s*请(?:认真|结合|遵照|按照)")
+_MAX_LABEL = max(map(len, _FIELD_OF_LABEL))
+
+
+def opens_letter(line: str, prev: str | None = None) -> bool:
+    """True if ``line`` is part of the letter rather than the page or document header: the 主送
+    line, a sentence, a 转发/印发 sentence, or the signature date (a date under an issuer line).
+    Label lines ("文号：", "发布日期：2017-05-03") are header, not letter."""
+    text = line.strip(" \t\r\n\u3000\xa0")
+    if not text:
+        return False
+    if _SENTENCE_END.search(text) or _FORWARDING.search(text):
+        return True
+    if _ADDRESS_END.search(text) and label_field(text) is None:
+        return True
+    return date_line(text) is not None and prev is not None and looks_like_issuer(prev)
+
+
+def header_before_letter(text: str) -> str:
+    """The part of a run-together header ("…通知发布日期:2016-05-04粤府〔2016〕34号━━━…通知各地级
+    以上市人民政府，…：现将…") before the letter starts: up to the first sentence end, 转发/印发
+    sentence, or colon that does not close a label (the 主送 line's)."""
+    cut = len(text)
+    for pattern in (_SENTENCE_END, _FORWARDING):
+        if m := pattern.search(text):
+            cut = min(cut, m.start())
+    for m in re.finditer(r"[：:]", text[:cut]):
+        before = _LABEL_WS.sub("", text[max(0, m.start() - _MAX_LABEL - 4) : m.start()])
+        if not any(label_field(before[-n:]) for n in range(2, min(len(before), _MAX_LABEL) + 1)):
+            return text[: m.start()]
+    return text[:cut]

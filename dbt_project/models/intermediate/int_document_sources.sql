@@ -1,12 +1,22 @@
 -- Which sources are the same document, and which of them supplies the clauses.
 --
--- Two sources are one document when they carry the same 文号, or (for sources without one)
--- when at least 80% of the smaller source's distinct clauses occur in the other.
--- The canonical source is the one whose text is most complete: the most characters in
--- non-repeated clauses (HTML wins a tie: it carries the portal's metadata).
+-- Sources with the same 文号 are one document. Sources are also one document when they are
+-- near-identical texts that do not contradict each other: at least 80% of the distinct clauses
+-- of the LARGER source occur in the other (so a notice that forwards another, and contains it,
+-- is not merged with it), and where both state a 文号, an issuer or a title, they agree.
+-- Similarity is transitive: connected sources form one document (a recursive walk).
+-- The canonical source is the most complete text (characters in non-repeated clauses); sources
+-- within 1% of the most complete count as equal, and then HTML wins (it carries the portal's
+-- metadata), so a small parser change does not flip a document's clause ids between sources.
 
-with sources as (
-    select * from {{ ref('stg_sources') }}
+with recursive sources as (
+    select
+        source_id,
+        format,
+        doc_number_normalized,
+        issuer,
+        nullif(regexp_replace(coalesce(title, ''), '[\s[:punct:]，。、；：？！“”‘’（）《》〔〕【】—…·]', '', 'g'), '') as title_key
+    from {{ ref('stg_sources') }}
 ),
 
 clause_keys as (
@@ -18,6 +28,7 @@ clause_keys as (
 ),
 
 clause_keys_kept as (
+    -- Short clauses ("（一）总体要求") recur across unrelated notices.
     select * from clause_keys where length(clause_key) >= 8
 ),
 
@@ -36,36 +47,51 @@ shared as (
 similar_pairs as (
     select s.source_a, s.source_b
     from shared as s
-    inner join source_sizes as sa on sa.source_id = s.source_a
-    inner join source_sizes as sb on sb.source_id = s.source_b
-    where s.n_shared >= 0.8 * least(sa.n_keys, sb.n_keys)
+    inner join source_sizes as na on na.source_id = s.source_a
+    inner join source_sizes as nb on nb.source_id = s.source_b
+    inner join sources as a on a.source_id = s.source_a
+    inner join sources as b on b.source_id = s.source_b
+    where s.n_shared >= 0.8 * greatest(na.n_keys, nb.n_keys)
+        and (a.doc_number_normalized is null or b.doc_number_normalized is null
+             or a.doc_number_normalized = b.doc_number_normalized)
+        and (a.issuer is null or b.issuer is null or a.issuer = b.issuer)
+        and (a.title_key is null or b.title_key is null or a.title_key = b.title_key)
+),
+
+edges as (
+    select source_a as from_id, source_b as to_id from similar_pairs
+    union
+    select source_b, source_a from similar_pairs
+),
+
+reachable(source_id, other_id) as (
+    select source_id, source_id from sources
+    union
+    select r.source_id, e.to_id
+    from reachable as r
+    inner join edges as e on e.from_id = r.other_id
+),
+
+components as (
+    select
+        r.source_id,
+        min(r.other_id) as component_root,
+        min(o.doc_number_normalized) as component_doc_number
+    from reachable as r
+    inner join sources as o on o.source_id = r.other_id
+    group by r.source_id
 ),
 
 keyed as (
-    -- A source without 文号 joins the document of a similar source; failing that, the cluster
-    -- is named after its smallest source id, so the key is stable across runs.
     select
         s.source_id,
-        coalesce(
-            'doc_number:' || s.doc_number_normalized,
-            (
-                select min('doc_number:' || o.doc_number_normalized)
-                from similar_pairs as p
-                inner join sources as o
-                    on o.source_id = case when p.source_a = s.source_id then p.source_b else p.source_a end
-                where (p.source_a = s.source_id or p.source_b = s.source_id)
-                    and o.doc_number_normalized is not null
-            ),
-            'source:' || least(
-                s.source_id,
-                coalesce((
-                    select min(case when p.source_a = s.source_id then p.source_b else p.source_a end)
-                    from similar_pairs as p
-                    where p.source_a = s.source_id or p.source_b = s.source_id
-                ), s.source_id)
-            )
-        ) as document_key
+        case
+            when s.doc_number_normalized is not null then 'doc_number:' || s.doc_number_normalized
+            when c.component_doc_number is not null then 'doc_number:' || c.component_doc_number
+            else 'source:' || c.component_root
+        end as document_key
     from sources as s
+    inner join components as c using (source_id)
 ),
 
 completeness as (
@@ -73,18 +99,28 @@ completeness as (
     from {{ ref('stg_clauses') }}
     where not is_repeat
     group by source_id
+),
+
+ranked as (
+    select
+        k.document_key,
+        s.source_id,
+        s.format,
+        coalesce(c.body_chars, 0) as body_chars,
+        max(coalesce(c.body_chars, 0)) over (partition by k.document_key) as max_body_chars
+    from keyed as k
+    inner join sources as s using (source_id)
+    left join completeness as c using (source_id)
 )
 
 select
-    substr(md5(k.document_key), 1, 16) as document_id,
-    k.document_key,
-    s.source_id,
-    s.format,
-    coalesce(c.body_chars, 0) as body_chars,
+    substr(md5(document_key), 1, 16) as document_id,
+    document_key,
+    source_id,
+    format,
+    body_chars,
     row_number() over (
-        partition by k.document_key
-        order by coalesce(c.body_chars, 0) desc, (s.format = 'html') desc, s.source_id
+        partition by document_key
+        order by (body_chars >= 0.99 * max_body_chars) desc, (format = 'html') desc, body_chars desc, source_id
     ) = 1 as is_canonical
-from keyed as k
-inner join sources as s using (source_id)
-left join completeness as c using (source_id)
+from ranked
