@@ -7,9 +7,10 @@ from pipelines.defs.checks import parse_checks
 from pipelines.defs.dbt import dbt_resource, dbt_warehouse
 from pipelines.defs.extract import extracted_promises, extracted_tasks
 from pipelines.defs.ingest import fetched_notices, parsed_notices
+from pipelines.defs.publish import warehouse_snapshot
 from pipelines.defs.resources import NoticesConfig
 
-ASSETS = [fetched_notices, parsed_notices, extracted_tasks, extracted_promises, dbt_warehouse]
+ASSETS = [fetched_notices, parsed_notices, extracted_tasks, extracted_promises, dbt_warehouse, warehouse_snapshot]
 CHECKS = parse_checks
 
 

@@ -23,6 +23,8 @@ def test_readme_query_returns_rows(bundled_warehouse: Path, sql: str):
         assert result == []  # the bundled corpus has no failures
     else:
         assert result, f"no rows for:\n{sql}"
+    if "as matches" in sql:
+        assert all(row[0] is True for row in result)
 
 
 def test_drc_query_lists_co_agencies(bundled_warehouse: Path):

@@ -16,6 +16,14 @@ with refs as (
         on ds.source_id = r.source_id and ds.is_canonical
 ),
 
+refs_in_clauses as (
+    -- The clause each occurrence stands in, for provenance.
+    select r.*, c.clause_id
+    from refs as r
+    left join {{ ref('stg_clauses') }} as c
+        on c.source_id = r.source_id and r.char_start >= c.char_start and r.char_start < c.char_end
+),
+
 pairs as (
     select
         citing_document_id,
@@ -29,8 +37,11 @@ pairs as (
         arg_max(relation, relation_rank) as relation,
         list(verb order by relation_rank desc, char_start) filter (where verb is not null)[1] as verb,
         count(*) as mention_count,
-        min(char_start) as first_char_start
-    from refs
+        min(char_start) as first_char_start,
+        arg_min(char_end, char_start) as first_char_end,
+        arg_min(page, char_start) as first_page,
+        arg_min(clause_id, char_start) as first_clause_id
+    from refs_in_clauses
     group by citing_document_id, cited_key
 ),
 
@@ -71,7 +82,10 @@ select
     verb,
     mention_count,
     source_id,
-    first_char_start
+    first_clause_id,
+    first_char_start,
+    first_char_end,
+    first_page
 from resolved
 -- A notice's own 文号 (a scraped header repeats it) is not a reference.
 where cited_document_id is distinct from citing_document_id or cited_doc_number_normalized is null

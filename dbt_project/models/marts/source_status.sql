@@ -41,6 +41,7 @@ select
         when st.parse_status = 'error' then 'parse failed'
         when ds.document_id is null then 'not parsed'
         when len(coalesce(st.extract_errors, [])) > 0 then 'extraction failed'
+        when not lf.ok then 'fetch failed (earlier version kept)'
         else 'ok'
     end as status
 from {{ ref('stg_catalog') }} as c
