@@ -68,7 +68,7 @@ def clause_frame(source_id: str, notice: ParsedNotice) -> pl.DataFrame:
                     "text_normalized": normalized,
                     "char_start": block.char_start + start,
                     "char_end": block.char_start + end,
-                    "page": block.page,
+                    "page": block.page_at(start),  # the clause's own page, not its paragraph's
                     "is_repeat": is_repeat,
                 }
             )

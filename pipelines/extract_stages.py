@@ -41,9 +41,10 @@ def load_source_input(conn: duckdb.DuckDBPyConnection, source_id: str) -> Source
         [source_id],
     ).fetchall()[0]
     paragraphs = [
-        Paragraph(text, page)
-        for text, page in conn.execute(
-            "select text, page from raw.paragraphs where source_id = ? order by paragraph_seq", [source_id]
+        Paragraph(text, page, tuple(breaks or ()))
+        for text, page, breaks in conn.execute(
+            "select text, page, page_breaks from raw.paragraphs where source_id = ? order by paragraph_seq",
+            [source_id],
         ).fetchall()
     ]
     clauses = conn.sql(

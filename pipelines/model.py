@@ -14,11 +14,20 @@ class Paragraph:
 
     ``text`` is the paragraph as the source gives it (decoded, wrapped lines rejoined, surrounding
     whitespace stripped; inner characters are never rewritten). ``page`` is the 1-based PDF page
-    the paragraph starts on, None for HTML.
+    the paragraph starts on, None for HTML; ``page_breaks`` says where it turns the page.
     """
 
     text: str
     page: int | None = None
+    # PDF: offsets into ``text`` where the paragraph continues on the next page (one per page
+    # turn), so every character's page is known, not only the paragraph's first.
+    page_breaks: tuple[int, ...] = ()
+
+    def page_at(self, offset: int) -> int | None:
+        """The page of the character at ``offset`` within this paragraph's text."""
+        if self.page is None:
+            return None
+        return self.page + sum(1 for b in self.page_breaks if b <= offset)
 
 
 @dataclass

@@ -48,6 +48,11 @@ class Block:
     title: str | None  # "（三）推进重大基础设施一体化建设" for a numbered paragraph
     title_end: int | None  # end of the title sentence (offset into text, incl. its terminator)
     heading_path: tuple[str, ...]  # titles of the enclosing items, this one included
+    page_breaks: tuple[int, ...] = ()  # offsets into text where the next PDF page begins
+
+    def page_at(self, offset: int) -> int | None:
+        """PDF page of the character at ``offset`` within this block's text."""
+        return Paragraph(self.text, self.page, self.page_breaks).page_at(offset)
 
     @property
     def heading_path_text(self) -> str:
@@ -152,6 +157,7 @@ def outline(paragraphs: list[Paragraph]) -> list[Block]:
                 title=title,
                 title_end=title_end,
                 heading_path=tuple(t for _, t in stack),
+                page_breaks=para.page_breaks,
             )
         )
         offset += len(para.text) + 1  # the "\n" that joins paragraphs

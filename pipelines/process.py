@@ -56,6 +56,7 @@ PARAGRAPH_SCHEMA: dict[str, pl.DataType] = {
     "char_start": pl.Int32,
     "char_end": pl.Int32,
     "page": pl.Int32,
+    "page_breaks": pl.List(pl.Int32),
 }
 
 
@@ -146,7 +147,7 @@ def paragraph_frame(source_id: str, paragraphs: list[Paragraph]) -> pl.DataFrame
     for seq, p in enumerate(paragraphs):
         rows.append(
             {"source_id": source_id, "paragraph_seq": seq, "text": p.text, "char_start": offset,
-             "char_end": offset + len(p.text), "page": p.page}
+             "char_end": offset + len(p.text), "page": p.page, "page_breaks": list(p.page_breaks)}
         )
         offset += len(p.text) + 1
     return pl.DataFrame(rows, schema=PARAGRAPH_SCHEMA)

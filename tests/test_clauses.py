@@ -98,3 +98,13 @@ def test_wrapped_lines_rejoin_without_spaces_between_cjk():
         "为深入贯彻落实《国务院关于深化泛珠三角区域合作的指导意见》(国发〔2016〕18号)"
     )
     assert join_wrapped_lines(["Hong", "Kong"]) == "Hong Kong"
+
+
+def test_clauses_take_their_own_page_when_a_paragraph_turns_the_page():
+    text = "第一句在第三页。第二句跨到第四页。第三句在第四页。"
+    turn = text.index("第四页") - 2  # the page turns inside the second sentence
+    notice = ParsedNotice("pdf", [Paragraph(text, page=3, page_breaks=(turn,))])
+    frame = clause_frame("doc", notice)
+    assert frame["page"].to_list() == [3, 3, 4]  # a clause's page is where it starts
+    assert Paragraph(text, 3, (turn,)).page_at(turn) == 4
+    assert Paragraph(text, None, ()).page_at(5) is None

@@ -159,7 +159,7 @@ def _aliases(text: str) -> dict[str, str]:
 
 
 def _row(source_id: str, written: str | None, normalized: str | None, cited_title: str | None,
-         verb: str | None, relation: str, start: int, end: int, pages: list[tuple[int, int | None]]) -> dict:
+         verb: str | None, relation: str, start: int, end: int, pages: list[tuple[int, Paragraph]]) -> dict:
     return {
         "reference_id": f"{source_id}/ref{start:06d}",
         "source_id": source_id,
@@ -175,19 +175,20 @@ def _row(source_id: str, written: str | None, normalized: str | None, cited_titl
     }
 
 
-def _page_lookup(paragraphs: list[Paragraph]) -> list[tuple[int, int | None]]:
-    out: list[tuple[int, int | None]] = []
+def _page_lookup(paragraphs: list[Paragraph]) -> list[tuple[int, Paragraph]]:
+    """(offset of the paragraph in the full text, paragraph), in order."""
+    out: list[tuple[int, Paragraph]] = []
     offset = 0
     for p in paragraphs:
-        out.append((offset, p.page))
+        out.append((offset, p))
         offset += len(p.text) + 1
     return out
 
 
-def _page_at(pages: list[tuple[int, int | None]], at: int) -> int | None:
+def _page_at(pages: list[tuple[int, Paragraph]], at: int) -> int | None:
     page = None
     for start, p in pages:
         if start > at:
             break
-        page = p
+        page = p.page_at(at - start)
     return page
