@@ -21,6 +21,10 @@ Renderers:
   words too; kinsoku pushes a character down so no line starts with closing punctuation;
   non-final lines are justified), 2-character first-line indents, page numbers "— N —" at the
   foot (odd pages right, even pages left), an optional running header on every page.
+  ``font=CIDFont(...)`` declares the same non-embedded font another way, without a ToUnicode map:
+  another predefined CMap (``GBK-EUC-H``, ``Identity-H``) and/or another CIDSystemInfo Ordering
+  (``Identity``, or none at all), which decides which readers can decode the text; a sequence of
+  fonts sets the pages in turn (the last one repeats).
 * ``corrupt_pdf``, ``scanned_pdf``, ``error_html``: documents that must fail with a readable error.
 """
 from __future__ import annotations
@@ -387,6 +391,76 @@ _FONT_DESCRIPTOR = (
 )
 
 
+@dataclass(frozen=True)
+class CIDFont:
+    """How the text's font (STSong-Light, not embedded, no ToUnicode) is declared.
+
+    ``encoding`` is the Type0 font's predefined CMap: ``UniGB-UCS2-H`` (UCS-2 codes),
+    ``GBK-EUC-H`` (GBK bytes, one byte for ASCII) or ``Identity-H`` (the codes are Adobe-GB1 CIDs,
+    computed from Unicode through pdfminer's UniGB-UCS2-H). ``ordering`` is the CIDFont's
+    CIDSystemInfo Ordering (Registry Adobe): ``GB1``, ``Identity``, or None for no CIDSystemInfo.
+
+    Without ToUnicode a reader must find the Unicode of each CID through the character collection's
+    table. pdfminer takes the collection only from CIDSystemInfo: with Ordering GB1 it decodes every
+    encoding here, otherwise it yields ``(cid:N)``. pdfium also takes it from a predefined CMap's
+    name (``UniGB-UCS2-H``, ``GBK-EUC-H`` are Adobe-GB1): it decodes those whatever the Ordering
+    says; ``Identity-H`` with Ordering Identity names no collection, and no reader decodes it.
+    """
+
+    encoding: str = "UniGB-UCS2-H"
+    ordering: str | None = "GB1"
+
+    def __post_init__(self) -> None:
+        if self.encoding not in ("UniGB-UCS2-H", "GBK-EUC-H", "Identity-H"):
+            raise ValueError(f"unsupported encoding {self.encoding!r}")
+
+    def codes(self, text: str) -> bytes:
+        """The bytes ``Tj`` shows for ``text``."""
+        _check_encodable(text)
+        if self.encoding == "UniGB-UCS2-H":
+            return text.encode("utf-16-be")
+        if self.encoding == "GBK-EUC-H":
+            return text.encode("gbk")
+        return b"".join(cid.to_bytes(2, "big") for cid in _gb1_cids(text))
+
+    def cids(self, text: str) -> list[int]:
+        """The Adobe-GB1 CIDs ``text`` is drawn with (as the font's CMap decodes its codes)."""
+        from pdfminer.cmapdb import CMapDB
+
+        if self.encoding == "Identity-H":
+            return _gb1_cids(text)
+        return list(CMapDB.get_cmap(self.encoding).decode(self.codes(text)))
+
+    def font_objects(self, descendant: int, descriptor: int, texts: Sequence[str]) -> tuple[bytes, bytes]:
+        """The Type0 font and its CIDFont, half-width glyphs 500 units wide wherever their CIDs are."""
+        font = (
+            b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /%s /DescendantFonts [%d 0 R] >>"
+            % (self.encoding.encode(), descendant)
+        )
+        narrow = sorted({c for t in texts for ch, c in zip(t, self.cids(t)) if _width(ch) == 0.5} - set(range(1, 96)))
+        widths = b"".join(b" %d [500]" % c for c in narrow)
+        info = (
+            b"/CIDSystemInfo << /Registry (Adobe) /Ordering (%s) /Supplement 2 >> " % self.ordering.encode()
+            if self.ordering else b""
+        )
+        cid_font = (
+            b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light %s"
+            b"/FontDescriptor %d 0 R /DW 1000 /W [1 95 500%s] >>" % (info, descriptor, widths)
+        )
+        return font, cid_font
+
+
+STSONG = CIDFont()  # as every PDF here is set unless told otherwise: pdfminer and pdfium decode it
+
+
+def _gb1_cids(text: str) -> list[int]:
+    """Adobe-GB1 CIDs of ``text``, one per character, through pdfminer's UniGB-UCS2-H CMap."""
+    from pdfminer.cmapdb import CMapDB
+
+    cmap = CMapDB.get_cmap("UniGB-UCS2-H")
+    return [cid for ch in text for cid in cmap.decode(ch.encode("utf-16-be"))]
+
+
 def _width(ch: str) -> float:
     """Advance in em: half-width ASCII is half an em, everything else one."""
     return 0.5 if " " <= ch <= "~" else 1.0
@@ -447,9 +521,18 @@ class Typeset:
     starts: list[tuple[str, int]]  # (paragraph as given, 1-based page), addressee and signature included
     info: dict[str, str]
     compress: bool = True
+    fonts: tuple[CIDFont, ...] = (STSONG,)  # font of each page in turn, the last one repeating
+
+    def font_of(self, page: int) -> CIDFont:
+        """The font page ``page`` (1-based) is set in."""
+        return self.fonts[min(page, len(self.fonts)) - 1]
 
     def pdf(self) -> bytes:
-        return _write_pdf([_content(p) for p in self.pages], self.info, self.compress)
+        if self.fonts == (STSONG,):
+            return _write_pdf([_content(p) for p in self.pages], self.info, self.compress)
+        page_fonts = [self.font_of(n) for n in range(1, len(self.pages) + 1)]
+        contents = [_content(p, f.codes) for p, f in zip(self.pages, page_fonts)]
+        return _write_pdf(contents, self.info, self.compress, page_fonts, [[g.text for g in p.lines] for p in self.pages])
 
 
 def notice_pdf(paragraphs: Sequence[str], **layout) -> bytes:
@@ -471,6 +554,7 @@ def typeset(
     lines_per_page: int = 22,
     info: dict[str, str] | None = None,
     compress: bool = True,
+    font: CIDFont | Sequence[CIDFont] = STSONG,
 ) -> Typeset:
     """Lay out a notice the GB/T 9704 way.
 
@@ -479,7 +563,9 @@ def typeset(
     ``addressee`` the 主送 line (flush left), ``paragraphs`` the body (each indented two characters,
     wrapped at ``chars_per_line``), ``signature`` the lines under the body (issuer, date:
     right-aligned, four characters from the margin). ``page_number`` is a format with ``{n}``;
-    "" for none. ``info`` fills the document information dictionary (Title, Author…).
+    "" for none. ``info`` fills the document information dictionary (Title, Author…). ``font``
+    declares the font (see ``CIDFont``); a sequence of fonts sets the pages in turn, the last one
+    repeating.
     """
     left = (PAGE_W - chars_per_line * BODY_SIZE) / 2
     right = left + chars_per_line * BODY_SIZE
@@ -553,7 +639,8 @@ def typeset(
             w = sum(_width(c) for c in text) * PAGE_NUMBER_SIZE
             x = right - BODY_SIZE - w if n % 2 else left + BODY_SIZE  # odd right, even left
             page.lines.append(_Glyphs(text, x, bottom_limit - 1.5 * LINE_PITCH, PAGE_NUMBER_SIZE))
-    return Typeset(pages, starts, info or {}, compress)
+    fonts = (font,) if isinstance(font, CIDFont) else tuple(font)
+    return Typeset(pages, starts, info or {}, compress, fonts)
 
 
 def title_lines(title: str, most: int = 18) -> list[str]:
@@ -574,7 +661,7 @@ def title_lines(title: str, most: int = 18) -> list[str]:
     return out
 
 
-def _content(page: _Page) -> bytes:
+def _content(page: _Page, codes=None) -> bytes:
     ops: list[bytes] = []
     for x0, x1, y in page.rules:
         ops.append(b"q 1 0 0 RG 1.5 w %.2f %.2f m %.2f %.2f l S Q" % (x0, y, x1, y))
@@ -582,9 +669,13 @@ def _content(page: _Page) -> bytes:
         colour = b"1 0 0 rg" if g.red else b"0 0 0 rg"
         ops.append(
             b"BT %s /F1 %.1f Tf %.3f Tc 1 0 0 1 %.2f %.2f Tm %s Tj ET"
-            % (colour, g.size, g.char_spacing, g.x, g.y, _encode(g.text))
+            % (colour, g.size, g.char_spacing, g.x, g.y, _encode(g.text) if codes is None else _hex(codes(g.text)))
         )
     return b"\n".join(ops)
+
+
+def _hex(codes: bytes) -> bytes:
+    return b"<" + codes.hex().upper().encode() + b">"
 
 
 def _pdf_string(text: str) -> bytes:
@@ -592,8 +683,16 @@ def _pdf_string(text: str) -> bytes:
     return b"<FEFF" + text.encode("utf-16-be").hex().upper().encode() + b">"
 
 
-def _write_pdf(contents: list[bytes], info: dict[str, str], compress: bool) -> bytes:
-    """Serialise pages (one content stream each) sharing one CID font, with xref and trailer."""
+def _write_pdf(
+    contents: list[bytes],
+    info: dict[str, str],
+    compress: bool,
+    page_fonts: Sequence[CIDFont] = (),
+    page_texts: Sequence[Sequence[str]] = (),
+) -> bytes:
+    """Serialise pages (one content stream each) sharing one CID font, with xref and trailer.
+    ``page_fonts`` (with the texts each page shows) gives pages their own fonts instead: one
+    Type0 font and CIDFont pair per distinct font, after the pages, sharing the descriptor."""
     n = len(contents)
     # objects: 1 catalog, 2 pages, 3 font, 4 descendant, 5 descriptor, 6 info, then page/content pairs
     first_page = 7
@@ -606,12 +705,18 @@ def _write_pdf(contents: list[bytes], info: dict[str, str], compress: bool) -> b
         _FONT_DESCRIPTOR,
         b"<< " + b" ".join(b"/%s %s" % (k.encode(), _pdf_string(v)) for k, v in info.items()) + b" >>",
     ]
+    font_obj: dict[CIDFont, int] = {}
+    for f in page_fonts:  # numbered after the pages
+        font_obj.setdefault(f, first_page + 2 * n + 2 * len(font_obj))
     for i, content in enumerate(contents):
         objects.append(
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %g %g] /Resources << /Font << /F1 3 0 R >> >> "
-            b"/Contents %d 0 R >>" % (PAGE_W, PAGE_H, first_page + 2 * i + 1)
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %g %g] /Resources << /Font << /F1 %d 0 R >> >> "
+            b"/Contents %d 0 R >>" % (PAGE_W, PAGE_H, font_obj[page_fonts[i]] if page_fonts else 3, first_page + 2 * i + 1)
         )
         objects.append(_stream(content, compress))
+    for f, number in font_obj.items():
+        texts = [t for fo, ts in zip(page_fonts, page_texts) if fo == f for t in ts]
+        objects.extend(f.font_objects(number + 1, 5, texts))
     return _serialise(objects, root=1, info=6)
 
 

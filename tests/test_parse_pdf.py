@@ -1,6 +1,7 @@
 """parse_pdf on the two bundled PDFs, plus small PDFs written here for the failure cases."""
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -317,3 +318,141 @@ def test_corrupt_pdf_message_is_readable(data, reason):
     assert reason in message
     assert "Is this really a PDF" not in message and "Error" not in message  # no pdfminer jargon
 
+
+
+# --- fonts without a ToUnicode map: pdfium reads the pages pdfminer cannot decode -------------------
+
+# STSong-Light, not embedded, no ToUnicode, declared four ways (see synth.CIDFont)
+GB1_BY_CSI = synth.CIDFont("Identity-H", "GB1")  # the collection named by CIDSystemInfo only
+GBK_NO_CSI_ORDERING = synth.CIDFont("GBK-EUC-H", "Identity")  # the collection named by the CMap only
+UCS2_NO_CSI = synth.CIDFont("UniGB-UCS2-H", None)  # idem, CIDSystemInfo missing
+NO_COLLECTION = synth.CIDFont("Identity-H", "Identity")  # nothing says the CIDs are Adobe-GB1
+
+
+def _engine_texts(data: bytes) -> tuple[str, str]:
+    import pdfplumber
+    import pypdfium2
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        pdfminer_text = "".join(c["text"] for page in pdf.pages for c in page.chars)
+    doc = pypdfium2.PdfDocument(data)
+    try:
+        pdfium_text = "".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
+    finally:
+        doc.close()
+    return pdfminer_text, pdfium_text
+
+
+@pytest.mark.parametrize(
+    ("font", "pdfminer_decodes", "pdfium_decodes"),
+    [
+        pytest.param(GB1_BY_CSI, True, True, id="Identity-H+GB1"),
+        pytest.param(GBK_NO_CSI_ORDERING, False, True, id="GBK-EUC-H+Identity"),
+        pytest.param(UCS2_NO_CSI, False, True, id="UniGB-UCS2-H+no-CIDSystemInfo"),
+        pytest.param(NO_COLLECTION, False, False, id="Identity-H+Identity"),
+    ],
+)
+def test_which_engine_decodes_a_font_without_tounicode(font, pdfminer_decodes, pdfium_decodes):
+    # what the fallback rests on: pdfminer finds the collection in CIDSystemInfo only, pdfium in a
+    # predefined CMap's name too; with Identity-H and no collection neither can decode
+    data = synth.pdf_for(GUANGXI, font=font)
+    pdfminer_text, pdfium_text = _engine_texts(data)
+    assert ("(cid:" not in pdfminer_text) is pdfminer_decodes
+    assert (GUANGXI.addressee in pdfminer_text) is pdfminer_decodes
+    assert (GUANGXI.addressee in pdfium_text) is pdfium_decodes
+
+
+@pytest.mark.parametrize("font", [GBK_NO_CSI_ORDERING, UCS2_NO_CSI], ids=["GBK-EUC-H+Identity", "UCS2-no-CIDSystemInfo"])
+@pytest.mark.parametrize("notice", [GUANGXI, JIANGXI], ids=["guangxi", "jiangxi"])
+def test_pages_pdfminer_cannot_decode_are_read_with_pdfium(notice, font):
+    typeset = synth.typeset_for(notice, font=font)
+    parsed = parse_pdf(typeset.pdf())
+    assert coverage(parsed.full_text, notice.text) >= 0.99
+    assert "(cid:" not in parsed.full_text
+    assert _body(parsed) == notice.body  # same line and paragraph reconstruction as pdfminer's glyphs
+    assert (parsed.issuer, parsed.doc_number, parsed.title) == (notice.issuer, notice.doc_number, notice.title)
+    assert notice.bulletin not in parsed.full_text
+    pages = ", ".join(str(n) for n in range(1, len(typeset.pages) + 1))
+    assert len(parsed.warnings) == 1, parsed.warnings
+    assert parsed.warnings[0].startswith(f"pages {pages} read with pdfium: pdfminer could not decode ")
+    assert parsed.warnings[0].endswith("; 0 remained undecodable")
+
+
+@pytest.mark.parametrize("cid_page", [1, 2])
+def test_only_the_undecodable_page_is_read_with_pdfium(cid_page):
+    fonts = (synth.STSONG, GBK_NO_CSI_ORDERING) if cid_page == 2 else (GBK_NO_CSI_ORDERING, synth.STSONG)
+    typeset = synth.typeset_for(GUANGXI, font=fonts)
+    assert len(typeset.pages) == 2 and typeset.font_of(cid_page) == GBK_NO_CSI_ORDERING
+    parsed = parse_pdf(typeset.pdf())
+    assert _body(parsed) == GUANGXI.body
+    assert (parsed.issuer, parsed.doc_number, parsed.title) == (GUANGXI.issuer, GUANGXI.doc_number, GUANGXI.title)
+    # the running header is found on both pages although two engines placed it
+    assert GUANGXI.bulletin not in parsed.full_text
+    assert {p.text: p.page for p in parsed.paragraphs if p.text in dict(typeset.starts)} == dict(typeset.starts)
+    assert len(parsed.warnings) == 1 and parsed.warnings[0].startswith(f"page {cid_page} read with pdfium: ")
+
+
+def test_undecodable_by_both_engines_stays_a_warning():
+    typeset = synth.typeset_for(GUANGXI, font=NO_COLLECTION)
+    parsed = parse_pdf(typeset.pdf())
+    assert "(cid:" in parsed.full_text
+    assert not any("read with pdfium" in w for w in parsed.warnings), parsed.warnings
+    assert len(parsed.warnings) == 1
+    assert "could not be decoded" in parsed.warnings[0]
+    assert parsed.warnings[0].endswith("pdfium could not decode them either on pages 1, 2")
+
+
+# a Type0 font pdfium decodes and pdfminer does not (no CIDSystemInfo), beside Helvetica
+UCS2_FONT_NO_CSI = [
+    b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [%d 0 R] >>",
+    b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /DW 1000 >>",
+]
+
+
+@pytest.mark.parametrize(("cjk", "switched"), [("中国", False), ("中华人民共和国国务院办公厅", True)])
+def test_a_few_undecodable_glyphs_do_not_switch_engines(cjk, switched):
+    # 42 Latin glyphs and 2 (4.5 %) or 13 (24 %) undecodable ones: a stray symbol is not worth
+    # trading pdfminer's reading of the page for; a font's worth of text is
+    latin = "Notice text set in a font both engines decode well."
+    content = b"BT /F1 12 Tf 72 700 Td (%s) Tj ET BT /F2 12 Tf 72 640 Td <%s> Tj ET" % (
+        latin.encode(), cjk.encode("utf-16-be").hex().encode(),
+    )
+    extra = [HELVETICA, UCS2_FONT_NO_CSI[0] % 7, UCS2_FONT_NO_CSI[1]]
+    notice = parse_pdf(_pdf([(b"<< /Font << /F1 5 0 R /F2 6 0 R >> >>", content)], extra))
+    assert notice.paragraphs[0].text == latin
+    if switched:
+        assert notice.full_text.endswith(cjk)
+        assert notice.warnings == [
+            f"page 1 read with pdfium: pdfminer could not decode {len(cjk)} of their {len(cjk) + 42} characters "
+            "(a font without a ToUnicode map); 0 remained undecodable"
+        ]
+    else:
+        assert "(cid:" in notice.full_text and cjk not in notice.full_text
+        assert len(notice.warnings) == 1 and "could not be decoded" in notice.warnings[0]
+
+
+def test_pdfium_is_not_opened_for_pdfs_pdfminer_decodes(monkeypatch):
+    import pipelines.parse.pdf as pdf_module
+
+    opened = []
+    monkeypatch.setattr(pdf_module.pdfium, "PdfDocument", lambda *a, **k: opened.append(a))
+    parsed = parse_pdf(synth.pdf_for(JIANGXI))
+    assert _body(parsed) == JIANGXI.body and parsed.warnings == []
+    assert opened == []
+
+
+@pytest.mark.parametrize(("name", "file"), [("gd2017", "gd-2017-8.pdf"), ("gba", "gd-gba-2019.pdf")])
+def test_pdfium_characters_rebuild_the_corpus_notices(request, monkeypatch, name, file):
+    # every page read with pdfium (both engines decode these): the same notice as from pdfminer's
+    # glyphs, so the fallback's characters are the records the reconstruction was tuned on
+    import pipelines.parse.pdf as pdf_module
+
+    data = (CORPUS / file).read_bytes()
+    reader = pdf_module._Pdfium(data)
+    monkeypatch.setattr(pdf_module, "_visible_chars", lambda page: reader.chars(page.page_number - 1, page))
+    try:
+        via_pdfium = parse_pdf(data)
+    finally:
+        reader.close()
+    expected = request.getfixturevalue(name)
+    assert via_pdfium == expected
