@@ -130,3 +130,29 @@ def test_rerun_is_idempotent_and_parses_nothing_again(bundled_warehouse, materia
     parse_meta = result.asset_materializations_for_node("parsed_notices")[0].metadata
     assert parse_meta["parsed"].value == 0 and parse_meta["up_to_date"].value == 5
     assert snapshot() == before
+
+
+def test_pdf_clauses_are_on_the_page_they_claim(db):
+    """Each PDF clause's first characters are printed on its page (or start at its very end)."""
+    import re
+
+    import pdfplumber
+
+    ws = re.compile(r"\s+")
+    checked = 0
+    for source_id, url in rows(db, "select source_id, url from staging.stg_sources where format = 'pdf'"):
+        with pdfplumber.open(url.removeprefix("file://")) as pdf:
+            # Page text without whitespace and without the printed page number ("— 3 —").
+            pages = [re.sub(r"[—-]\d+[—-]", "", ws.sub("", p.extract_text() or "")) for p in pdf.pages]
+        wrong = []
+        for clause_id, text, page in rows(
+            db, "select clause_id, text, page from staging.stg_clauses where source_id = ?", [source_id]
+        ):
+            prefix = ws.sub("", text)[:6]
+            here, after = pages[page - 1], pages[page] if page < len(pages) else ""
+            split_ok = any(here.endswith(prefix[:k]) and after.startswith(prefix[k:]) for k in range(1, len(prefix)))
+            if prefix not in here and not split_ok:
+                wrong.append((clause_id, page, prefix))
+            checked += 1
+        assert wrong == [], f"{source_id}: {len(wrong)} clauses on the wrong page, e.g. {wrong[:3]}"
+    assert checked > 900

@@ -360,7 +360,11 @@ notices:
     assert second["documents"] == first["documents"]
     assert second["clauses"] == first["clauses"]
     assert second["status"] == first["status"]
-    assert second["parse_state"] == first["parse_state"]  # not rewritten: same updated_at
+    # Good sources are not parsed again (same updated_at); failed ones are retried every run
+    # and fail the same way.
+    ok_state = lambda state: [r for r in state if r[1] == "ok"]  # noqa: E731
+    assert ok_state(second["parse_state"]) == ok_state(first["parse_state"]) and len(ok_state(first["parse_state"])) == 3
+    assert [r[:4] for r in second["parse_state"]] == [r[:4] for r in first["parse_state"]]
     assert http_server.hits("/art/2018/6/8/art_4102_12.html") == 1  # cached, not downloaded again
 
     import dagster as dg
@@ -369,4 +373,4 @@ notices:
     with dg.DagsterInstance.get() as instance:
         event = instance.get_latest_materialization_event(dg.AssetKey("parsed_notices"))
         metadata = {k: v.value for k, v in event.asset_materialization.metadata.items()}
-    assert (metadata["parsed"], metadata["up_to_date"], metadata["failed"]) == (0, 6, 0)
+    assert (metadata["parsed"], metadata["up_to_date"], metadata["failed"]) == (0, 3, 3)

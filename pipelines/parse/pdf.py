@@ -778,8 +778,21 @@ def _paragraphs(lines: list[_Line], layout: _Layout) -> list[Paragraph]:
 
 
 def _paragraph(lines: list[_Line]) -> Paragraph:
-    text = _join(lines)
-    return Paragraph(text=re.sub(r"\s+", " ", text).strip(), page=lines[0].page)
+    text = _collapse(_join(lines))
+    # Where the paragraph turns the page: the length of the text its earlier pages' lines make.
+    # Joining is left to right, so that text is a prefix of the paragraph's (up to a space).
+    breaks = []
+    for i in range(1, len(lines)):
+        if lines[i].page != lines[i - 1].page:
+            at = len(_collapse(_join(lines[:i])))
+            while at < len(text) and text[at] == " ":
+                at += 1
+            breaks.append(min(at, len(text)))
+    return Paragraph(text=text, page=lines[0].page, page_breaks=tuple(breaks))
+
+
+def _collapse(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def _join(lines: list[_Line]) -> str:
