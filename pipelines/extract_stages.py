@@ -29,15 +29,16 @@ class SourceInput:
     doc_number: str | None
     document_date: date | None
     title: str | None
+    issuer: str | None
 
     @classmethod
     def empty(cls) -> SourceInput:
-        return cls("", [], pl.DataFrame(schema=CLAUSE_SCHEMA), None, None, None, None)
+        return cls("", [], pl.DataFrame(schema=CLAUSE_SCHEMA), None, None, None, None, None)
 
 
 def load_source_input(conn: duckdb.DuckDBPyConnection, source_id: str) -> SourceInput:
     meta = conn.execute(
-        "select province, doc_number, coalesce(signed_date, publish_date), title from raw.sources where source_id = ?",
+        "select province, doc_number, coalesce(signed_date, publish_date), title, issuer from raw.sources where source_id = ?",
         [source_id],
     ).fetchall()[0]
     paragraphs = [
@@ -79,7 +80,7 @@ class ExtractStage:
 def _tasks(src: SourceInput) -> dict[str, pl.DataFrame]:
     from pipelines.extract.tasks import extract_tasks
 
-    tasks, agencies = extract_tasks(src.source_id, src.paragraphs, src.clauses, src.province)
+    tasks, agencies = extract_tasks(src.source_id, src.paragraphs, src.clauses, src.province, issuer=src.issuer)
     return {"tasks": tasks, "task_agencies": agencies}
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from pipelines.extract.agencies import looks_like_note, parse_note
+from pipelines.extract.agencies import AGENCY_LABEL, DEADLINE_LABEL, is_deadline_note, looks_like_note, read_note
 from pipelines.model import Paragraph
 from pipelines.outline import HEADING_SEPARATOR, Block, outline
 
@@ -31,6 +31,7 @@ TASK_SCHEMA: dict[str, pl.DataType] = {
     "note_char_end": pl.Int32,
     "page": pl.Int32,
     "clause_ids": pl.List(pl.String),
+    "deadline": pl.String,
 }
 
 TASK_AGENCY_SCHEMA: dict[str, pl.DataType] = {
@@ -50,7 +51,10 @@ TASK_AGENCY_SCHEMA: dict[str, pl.DataType] = {
 
 # Sections that frame a notice rather than assign work (matched against heading titles).
 _FRAMING = re.compile(r"总体要求|指导思想|基本原则|实施原则|战略定位|发展目标|合作目标|主要目标|总体目标|重大意义|总体思路")
-_NOTE_LINE = re.compile(r"^\s*(?:牵头单位|责任单位|配合单位|参与单位|协办单位)\s*[:：]")
+_NOTE_LINE = re.compile(rf"^\s*{AGENCY_LABEL}\s*[:：]")
+# A label inside a paragraph, after its last sentence: "…加快建设。牵头单位：省发展改革委；配合单位：…".
+_INLINE_LABEL = re.compile(rf"(?<=[。；;])\s*(?={AGENCY_LABEL}\s*[:：])")
+_DEADLINE_LINE = re.compile(rf"^\s*{DEADLINE_LABEL}\s*[:：]")
 # Where a notice's body ends: the signature date or the attachments.
 _BODY_END = re.compile(r"^\s*(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|附件\s*[:：\d])")
 _OPEN, _CLOSE = "（(", "）)"
@@ -86,11 +90,15 @@ class TaskSpan:
 def find_notes(block: Block) -> list[tuple[int, int]]:
     """Responsibility notes in one paragraph, as (start, end) offsets into its text.
 
-    A whole paragraph labelled ``责任单位：`` is one note; otherwise every top-level bracket pair whose
-    content reads as a note is one (a paragraph may hold several). Adjacent notes are merged.
+    A whole paragraph labelled ``责任单位：`` (牵头单位：, 配合单位：, …) is one note, and so is a
+    labelled tail after the paragraph's last sentence (``…加快建设。牵头单位：省发展改革委``); a short
+    ``完成时限：…`` line is a note candidate too (kept only next to a labelled line, see
+    ``_join_note_lines``). Otherwise every top-level bracket pair whose content reads as a note is one
+    (a paragraph may hold several); a bracket that only states a deadline (（2018年底前完成）) right
+    after a note belongs to it. Adjacent notes are merged.
     """
     text = block.text
-    if _NOTE_LINE.match(text):
+    if _NOTE_LINE.match(text) or (_DEADLINE_LINE.match(text) and is_deadline_note(text)):
         start = len(text) - len(text.lstrip())
         return [(start, len(text.rstrip()))]
     found: list[tuple[int, int]] = []
@@ -102,12 +110,31 @@ def find_notes(block: Block) -> list[tuple[int, int]]:
             depth += 1
         elif ch in _CLOSE and depth:
             depth -= 1
-            if depth == 0 and looks_like_note(text[opened + 1 : i]):
-                if found and not text[found[-1][1] : opened].strip():
+            if depth != 0:
+                continue
+            content = text[opened + 1 : i]
+            adjacent = bool(found) and not text[found[-1][1] : opened].strip()
+            if looks_like_note(content) or (adjacent and is_deadline_note(content)):
+                if adjacent:
                     found[-1] = (found[-1][0], i + 1)
                 else:
                     found.append((opened, i + 1))
+    if not found:
+        for m in _INLINE_LABEL.finditer(text):
+            tail = text[m.end() :].rstrip()
+            if tail and _depth_zero(text, m.end()) and looks_like_note(tail):
+                return [(m.end(), len(text.rstrip()))]
     return found
+
+
+def _depth_zero(text: str, at: int) -> bool:
+    depth = 0
+    for ch in text[:at]:
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE and depth:
+            depth -= 1
+    return depth == 0
 
 
 def _heading_only(block: Block) -> bool:
@@ -118,8 +145,17 @@ def _is_prefix(path: tuple[str, ...], of: tuple[str, ...]) -> bool:
     return of[: len(path)] == path
 
 
+def _deadline_only(blocks: list[Block], note: Note) -> bool:
+    return note.block == note.last_block and bool(_DEADLINE_LINE.match(blocks[note.block].text[note.start : note.end]))
+
+
 def _join_note_lines(blocks: list[Block], notes: list[Note]) -> list[Note]:
-    """Notes on consecutive lines with nothing between them are one note (牵头单位：… / 配合单位：…)."""
+    """Notes on consecutive lines with nothing between them are one note (牵头单位：… / 配合单位：… /
+    完成时限：…). A deadline line joined to no note is no note."""
+    return [n for n in _join_adjacent(blocks, notes) if not _deadline_only(blocks, n)]
+
+
+def _join_adjacent(blocks: list[Block], notes: list[Note]) -> list[Note]:
     out: list[Note] = []
     for note in notes:
         prev = out[-1] if out else None
@@ -224,13 +260,21 @@ def _item_tasks(blocks: list[Block]) -> list[TaskSpan]:
 
 
 def extract_tasks(
-    source_id: str, paragraphs: list[Paragraph], clauses: pl.DataFrame, province: str | None
+    source_id: str,
+    paragraphs: list[Paragraph],
+    clauses: pl.DataFrame,
+    province: str | None,
+    *,
+    issuer: str | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(tasks, task_agencies) frames for one source.
 
     ``clauses`` is the source's clause frame (``clause_frame``); each task lists the clauses that
-    overlap its span. ``province`` is the issuing province ("广东省" or "广东"): ``省`` in a note
-    means it. Offsets point into ``"\\n".join(p.text for p in paragraphs)``.
+    overlap its span. ``province`` is the issuing province ("广东省" or "广东"): ``省`` / ``自治区`` in a
+    note means it. ``issuer`` is the issuing body (长沙市人民政府, 北京市朝阳区人民政府): ``市`` / ``州`` /
+    ``县`` / ``区`` in a note mean its city, prefecture or county; without it they stay unresolved
+    (kept as written, a group), except 市 in a municipality's notice (北京市, 重庆市: the province). Offsets point into ``"\\n".join(p.text for p in paragraphs)``. A task's
+    ``deadline`` is what its note states (2018年底前; several joined by "；"), else null.
     """
     blocks = outline(paragraphs)
     full_text = "\n".join(p.text for p in paragraphs)
@@ -249,6 +293,7 @@ def extract_tasks(
         block = blocks[span.block]
         text_end = span.note_start if span.note_start is not None else span.end
         note_text = full_text[span.note_start : span.note_end] if span.note_start is not None else None
+        reading = read_note(note_text, province, issuer=issuer) if note_text is not None else None
         task_rows.append(
             {
                 "task_id": tid,
@@ -262,13 +307,14 @@ def extract_tasks(
                 "char_end": span.end,
                 "note_char_start": span.note_start,
                 "note_char_end": span.note_end,
-                "page": block.page,
+                "page": block.page_at(max(0, span.start - block.char_start)),  # where the task starts
                 "clause_ids": [c for c, s, e in clause_spans if s < span.end and e > span.start],
+                "deadline": "；".join(reading.deadlines) if reading and reading.deadlines else None,
             }
         )
-        if note_text is None:
+        if reading is None:
             continue
-        for m in parse_note(note_text, province):
+        for m in reading.mentions:
             agency_rows.append(
                 {
                     "task_id": tid,

@@ -1,7 +1,9 @@
 -- One row per agency surface name seen in any note, resolved to its canonical agency.
 --
 -- The note grammar (pipelines/extract/agencies.py) has already qualified each name by its
--- jurisdiction (省 → the issuing province). Here the unit is mapped to its canonical form by the
+-- jurisdiction (省 / 自治区 → the issuing province, 市 / 州 / 县 / 区 → the issuing city, prefecture or
+-- county; central agencies such as 财政部 have none; a prefix the notice could not resolve is kept
+-- as written and flagged as a group). Here the unit is mapped to its canonical form by the
 -- agency_aliases seed (发改委 = 发展改革委 = 发展和改革委员会), so the same agency under different
 -- names is one agency within a province, and different provinces' agencies stay apart. The kind
 -- (level, English name) is the longest matching pattern of the agency_kinds seed; vague groups take
@@ -66,6 +68,9 @@ select
         when k.kind = 'government' and d.level = 'prefecture' then 'prefecture_government'
         when k.kind = 'department' and d.level = 'province' then 'provincial_department'
         when k.kind = 'department' and d.level = 'prefecture' then 'prefecture_department'
+        -- a county-level jurisdiction (长沙市望城区, 浏阳市, 长沙县): not in admin_divisions
+        when k.kind in ('government', 'department') and d.name is null
+            and regexp_matches(x.jurisdiction, '(县|区|旗|市)$') then 'county_' || k.kind
         else coalesce(k.kind, 'unknown')
     end as level,
     k.kind,

@@ -23,6 +23,7 @@ select
     t.text,
     t.note_text,
     t.note_text is not null as has_note,
+    t.deadline,
     coalesce(c.lead_count, 0) as lead_count,
     coalesce(c.co_count, 0) as co_count,
     coalesce(c.responsible_count, 0) as responsible_count,

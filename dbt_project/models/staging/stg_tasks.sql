@@ -7,6 +7,7 @@ select
     t.heading_titles,
     t.text,
     t.note_text,
+    t.deadline,
     t.char_start,
     t.char_end,
     t.note_char_start,
