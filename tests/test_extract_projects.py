@@ -12,6 +12,7 @@ from pipelines.clauses import clause_frame
 from pipelines.extract.projects import PROJECT_SCHEMA, extract_projects, normalize_project_name
 from pipelines.model import Paragraph, ParsedNotice
 from pipelines.seeds import load_seed
+from corpus_notices import corpus_notice
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -22,16 +23,8 @@ def projects_of(text: str) -> pl.DataFrame:
     return extract_projects("t", paragraphs, clause_frame("t", notice))
 
 
-@functools.lru_cache(maxsize=None)
 def notice(name: str) -> ParsedNotice:
-    data = (CORPUS / name).read_bytes()
-    if name.endswith(".pdf"):
-        from pipelines.parse.pdf import parse_pdf
-
-        return parse_pdf(data, f"file://{name}")
-    from pipelines.parse.html import parse_html
-
-    return parse_html(data, "text/html", f"file://{name}")
+    return corpus_notice(name)
 
 
 @functools.lru_cache(maxsize=None)

@@ -9,6 +9,7 @@ import pytest
 
 from pipelines.extract.references import REFERENCE_SCHEMA, extract_references
 from pipelines.model import Paragraph, ParsedNotice
+from corpus_notices import corpus_notice
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 STATE_COUNCIL_18 = "国发〔2016〕18号"
@@ -20,16 +21,8 @@ def refs_of(text: str, own: str | None = None, title: str | None = None) -> pl.D
     return extract_references("t", paragraphs, own, title=title)
 
 
-@functools.lru_cache(maxsize=None)
 def notice(name: str) -> ParsedNotice:
-    data = (CORPUS / name).read_bytes()
-    if name.endswith(".pdf"):
-        from pipelines.parse.pdf import parse_pdf
-
-        return parse_pdf(data, f"file://{name}")
-    from pipelines.parse.html import parse_html
-
-    return parse_html(data, "text/html", f"file://{name}")
+    return corpus_notice(name)
 
 
 @functools.lru_cache(maxsize=None)
