@@ -52,3 +52,4 @@ def test_publish_while_a_reader_holds_the_old_snapshot(tmp_path):
     with duckdb.connect(str(snap), read_only=True) as conn:  # a new connection sees the new data
         assert conn.execute("select count(*) from marts.dim_documents").fetchall() == [(5,)]
     assert not list(tmp_path.glob(".*.tmp"))
+

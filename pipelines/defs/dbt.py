@@ -2,7 +2,9 @@
 become asset checks. Sources map to the Python assets via `meta.dagster.asset_key` in YAML."""
 
 import os
+import shutil
 import sys
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -43,6 +45,17 @@ def dbt_warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource, notice
     # dbt's profile reads the DuckDB path from NOTICES_WAREHOUSE: make it the resource's path.
     os.environ["NOTICES_WAREHOUSE"] = notices.warehouse_path
     yield from dbt.cli(["build"], context=context).stream()
+    prune_run_folders(Path(dbt_project.project_dir) / "target")
+
+
+def prune_run_folders(target: Path, keep: int = 5, min_age_seconds: float = 3600) -> None:
+    """dagster-dbt writes every invocation's artifacts to its own folder under target/ (~10 MB
+    each). Keep the newest few; never touch one younger than an hour (another run may be using it)."""
+    runs = sorted(target.glob("dbt_warehouse-*"), key=lambda p: p.stat().st_mtime, reverse=True)
+    now = time.time()
+    for old in runs[keep:]:
+        if now - old.stat().st_mtime > min_age_seconds:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def dbt_resource() -> DbtCliResource:
