@@ -717,7 +717,7 @@ def _write_pdf(
     for f, number in font_obj.items():
         texts = [t for fo, ts in zip(page_fonts, page_texts) if fo == f for t in ts]
         objects.extend(f.font_objects(number + 1, 5, texts))
-    return _serialise(objects, root=1, info=6)
+    return serialise_pdf(objects, root=1, info=6)
 
 
 def _stream(data: bytes, compress: bool, dictionary: bytes = b"") -> bytes:
@@ -727,7 +727,7 @@ def _stream(data: bytes, compress: bool, dictionary: bytes = b"") -> bytes:
     return b"<< /Length %d%s >>\nstream\n" % (len(data), dictionary) + data + b"\nendstream"
 
 
-def _serialise(objects: list[bytes], root: int, info: int | None = None) -> bytes:
+def serialise_pdf(objects: list[bytes], root: int, info: int | None = None) -> bytes:
     out = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -786,4 +786,4 @@ def scanned_pdf(width: int = 62, height: int = 88) -> bytes:
         content,
         image,
     ]
-    return _serialise(objects, root=1)
+    return serialise_pdf(objects, root=1)
