@@ -26,6 +26,7 @@ from the dbt seeds; canonical names and English names are resolved by dbt (int_a
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 import re
 from dataclasses import dataclass, field
 
@@ -422,23 +423,28 @@ def note_body(note: str) -> Span:
     return span
 
 
-def _bracket_groups(line: Span) -> list[Span] | None:
-    """The insides of the top-level bracket groups ``line`` consists of (``（…）（…）``), or None if
-    there is text outside brackets."""
-    groups: list[Span] = []
+def top_level_brackets(text: str, opens: str = _OPEN, closes: str = _CLOSE) -> Iterator[tuple[int, int]]:
+    """(open, close) indices of each top-level bracket pair in ``text``, nested pairs inside."""
     depth, opened = 0, 0
-    for i, ch in enumerate(line.text):
-        if ch in _OPEN:
+    for i, ch in enumerate(text):
+        if ch in opens:
             if depth == 0:
                 opened = i
             depth += 1
-        elif ch in _CLOSE and depth:
+        elif ch in closes and depth:
             depth -= 1
             if depth == 0:
-                groups.append(_trim(Span(line.text[opened + 1 : i], line.start + opened + 1)))
-        elif depth == 0 and not ch.isspace():
-            return None
-    return groups if groups and depth == 0 else None
+                yield opened, i
+
+
+def _bracket_groups(line: Span) -> list[Span] | None:
+    """The insides of the top-level bracket groups ``line`` consists of (``（…）（…）``), or None if
+    there is text outside brackets."""
+    pairs = list(top_level_brackets(line.text))
+    inside = {i for opened, closed in pairs for i in range(opened, closed + 1)}
+    if not pairs or any(not ch.isspace() and i not in inside for i, ch in enumerate(line.text)):
+        return None
+    return [_trim(Span(line.text[opened + 1 : closed], line.start + opened + 1)) for opened, closed in pairs]
 
 
 def _note_parts(note: str) -> list[Span]:

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from pipelines.extract.agencies import AGENCY_LABEL, DEADLINE_LABEL, is_deadline_note, looks_like_note, read_note
+from pipelines.extract.agencies import (
+    AGENCY_LABEL, DEADLINE_LABEL, is_deadline_note, looks_like_note, read_note, top_level_brackets,
+)
 from pipelines.model import Paragraph
 from pipelines.outline import HEADING_SEPARATOR, Block, outline
 
@@ -102,23 +104,14 @@ def find_notes(block: Block) -> list[tuple[int, int]]:
         start = len(text) - len(text.lstrip())
         return [(start, len(text.rstrip()))]
     found: list[tuple[int, int]] = []
-    depth, opened = 0, 0
-    for i, ch in enumerate(text):
-        if ch in _OPEN:
-            if depth == 0:
-                opened = i
-            depth += 1
-        elif ch in _CLOSE and depth:
-            depth -= 1
-            if depth != 0:
-                continue
-            content = text[opened + 1 : i]
-            adjacent = bool(found) and not text[found[-1][1] : opened].strip()
-            if looks_like_note(content) or (adjacent and is_deadline_note(content)):
-                if adjacent:
-                    found[-1] = (found[-1][0], i + 1)
-                else:
-                    found.append((opened, i + 1))
+    for opened, i in top_level_brackets(text, _OPEN, _CLOSE):  # notes use round brackets only
+        content = text[opened + 1 : i]
+        adjacent = bool(found) and not text[found[-1][1] : opened].strip()
+        if looks_like_note(content) or (adjacent and is_deadline_note(content)):
+            if adjacent:
+                found[-1] = (found[-1][0], i + 1)
+            else:
+                found.append((opened, i + 1))
     if not found:
         for m in _INLINE_LABEL.finditer(text):
             tail = text[m.end() :].rstrip()
