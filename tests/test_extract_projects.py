@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import functools
 import re
-from pathlib import Path
 
 import polars as pl
 import pytest
@@ -14,7 +13,6 @@ from pipelines.model import Paragraph, ParsedNotice
 from pipelines.seeds import load_seed
 from corpus_notices import corpus_notice
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 
 def projects_of(text: str) -> pl.DataFrame:

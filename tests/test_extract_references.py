@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 
 import polars as pl
 import pytest
@@ -11,7 +10,6 @@ from pipelines.extract.references import REFERENCE_SCHEMA, extract_references
 from pipelines.model import Paragraph, ParsedNotice
 from corpus_notices import corpus_notice
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 STATE_COUNCIL_18 = "国发〔2016〕18号"
 GUIDANCE = "国务院关于深化泛珠三角区域合作的指导意见"
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import functools
 from datetime import date
-from pathlib import Path
 
 import polars as pl
 import pytest
@@ -12,8 +11,8 @@ from pipelines.clauses import clause_frame
 from pipelines.extract.targets import TARGET_SCHEMA, extract_targets
 from pipelines.model import Paragraph, ParsedNotice
 from pipelines.seeds import load_seed
+from corpus_notices import corpus_notice
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 DATES = {  # the notices' own dates (manifest.json); the Bay Area opinions carry none
     "gd-2016-34.html": date(2016, 5, 4),
     "gd-2017-8.html": date(2017, 1, 20),
@@ -37,15 +36,7 @@ def one(df: pl.DataFrame, **where) -> dict:
 
 @functools.lru_cache(maxsize=None)
 def notice_targets(name: str) -> pl.DataFrame:
-    data = (CORPUS / name).read_bytes()
-    if name.endswith(".pdf"):
-        from pipelines.parse.pdf import parse_pdf
-
-        n = parse_pdf(data, f"file://{name}")
-    else:
-        from pipelines.parse.html import parse_html
-
-        n = parse_html(data, "text/html", f"file://{name}")
+    n = corpus_notice(name)
     return extract_targets(name, n.paragraphs, clause_frame(name, n), DATES[name])
 
 
