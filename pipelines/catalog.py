@@ -1,14 +1,19 @@
 """The catalogue: a YAML list of the notices to ingest.
 
+    roots: [/srv/notices]                    # optional: folders file entries may read besides this file's
     notices:
       - url: corpus/gd-2017-8.html          # http(s)://, file://, or a path relative to this file
         id: gd-2017-8-html                  # optional; derived from the URL when missing
         doc_number: 粤府〔2017〕8号           # optional overrides, win over what is parsed
 
 Override keys may be written in English or as the Chinese labels portals use (文号, 发布机构…).
+A file entry must lie inside the catalogue's folder or one of its ``roots`` (symlinks resolved),
+so a catalogue cannot make the pipeline read ``../../etc/passwd`` or a private file beside the
+project. Every problem of every entry is reported in one error, before anything is fetched.
 """
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -29,11 +34,14 @@ OVERRIDE_KEYS: dict[str, tuple[str, ...]] = {
 }
 _DATE_KEYS = {"signed_date", "publish_date"}
 _ALIASES = {alias: key for key, aliases in OVERRIDE_KEYS.items() for alias in aliases}
+_ENTRY_KEYS = ("url", "id", *_ALIASES)
+_TOP_KEYS = ("notices", "roots")
 _ID_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+_MAX_LISTED_ERRORS = 50
 
 
 class CatalogError(ValueError):
-    """The catalogue file cannot be used; the message says where and why."""
+    """The catalogue file cannot be used; the message says where and why (every problem found)."""
 
 
 @dataclass(frozen=True)
@@ -51,59 +59,157 @@ class CatalogEntry:
         return Path(unquote(urlparse(self.url).path))
 
 
+class _StringDates(yaml.SafeLoader):
+    """YAML without implicit timestamps: ``2020-02-30`` stays text, and we validate it with the
+    entry named (PyYAML's own date parsing raises a bare "day is out of range for month")."""
+
+
+_StringDates.yaml_implicit_resolvers = {
+    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def read_catalog_text(path: Path) -> str:
+    """The catalogue's text; a file that is not UTF-8 is an error naming the line and the byte."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        hint = ""
+        try:
+            data.decode("gb18030")
+            hint = " (it reads as GBK/GB18030: re-save it as UTF-8)"
+        except UnicodeDecodeError:
+            pass
+        raise CatalogError(
+            f"{path}: line {line}: not UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start}){hint}"
+        ) from None
+
+
 def load_catalog(path: Path) -> list[CatalogEntry]:
-    """Read and validate a catalogue file. Raises CatalogError with the entry at fault."""
+    """Read and validate a catalogue file. Raises CatalogError listing every entry at fault."""
     path = Path(path)
     if not path.exists():
         raise CatalogError(f"catalogue not found: {path}")
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yaml.load(read_catalog_text(path), Loader=_StringDates)  # noqa: S506 (a SafeLoader subclass)
     except yaml.YAMLError as e:
         raise CatalogError(f"{path}: not valid YAML: {e}") from e
     if not isinstance(doc, dict) or not isinstance(doc.get("notices"), list):
         raise CatalogError(f"{path}: expected a top-level key 'notices:' holding a list of entries")
+    problems: list[str] = []
+    for key in doc:
+        if key not in _TOP_KEYS:
+            problems.append(f"{path}: unknown top-level key {key!r}{_did_you_mean(str(key), _TOP_KEYS)}; known: notices, roots")
+    roots = _roots(doc.get("roots"), path, problems)
     entries: list[CatalogEntry] = []
     seen: dict[str, int] = {}
     for n, raw in enumerate(doc["notices"], start=1):
-        entry = _entry(raw, n, path)
+        entry = _entry(raw, n, path, roots, problems)
+        if entry is None:
+            continue
         if entry.source_id in seen:
-            raise CatalogError(
-                f"{path}: entry {n}: id {entry.source_id!r} is already used by entry {seen[entry.source_id]}"
-            )
+            problems.append(f"{path}: entry {n}: id {entry.source_id!r} is already used by entry {seen[entry.source_id]}")
+            continue
         seen[entry.source_id] = n
         entries.append(entry)
+    if problems:
+        shown = problems[:_MAX_LISTED_ERRORS]
+        more = len(problems) - len(shown)
+        head = f"{len(problems)} problem(s) in the catalogue {path}:" if len(problems) > 1 else ""
+        lines = ([head] if head else []) + [f"  {p}" if head else p for p in shown]
+        if more:
+            lines.append(f"  … and {more} more")
+        raise CatalogError("\n".join(lines))
     return entries
 
 
-def _entry(raw: object, n: int, path: Path) -> CatalogEntry:
+def _roots(value: object, path: Path, problems: list[str]) -> list[Path]:
+    """Folders file entries may be read from: the catalogue's own folder, plus ``roots:``."""
+    roots = [path.parent.resolve()]
+    if value is None:
+        return roots
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        problems.append(f"{path}: 'roots' must be a list of folder paths")
+        return roots
+    for v in value:
+        root = (path.parent / v).resolve()
+        if not root.is_dir():
+            problems.append(f"{path}: root {v!r} is not a folder ({root})")
+        roots.append(root)
+    return roots
+
+
+def _entry(raw: object, n: int, path: Path, roots: list[Path], problems: list[str]) -> CatalogEntry | None:
     where = f"{path}: entry {n}"
     if isinstance(raw, str):
         raw = {"url": raw}
     if not isinstance(raw, dict) or not raw.get("url"):
-        raise CatalogError(f"{where}: each entry needs a 'url'")
-    url = resolve_url(str(raw["url"]), path.parent)
+        problems.append(f"{where}: each entry needs a 'url'")
+        return None
+    if raw.get("id"):
+        where += f" (id {raw['id']})"
+    before = len(problems)
+    try:
+        url = resolve_url(str(raw["url"]), path.parent)
+    except CatalogError as e:
+        problems.append(f"{where}: {e}")
+        return None
+    if url.startswith("file://"):
+        problem = _outside_roots(url, roots)
+        if problem:
+            problems.append(f"{where}: {problem}")
     overrides: dict[str, str | date] = {}
     for key, value in raw.items():
         if key in ("url", "id") or value is None:
             continue
         if key not in _ALIASES:
             known = ", ".join(sorted(_ALIASES))
-            raise CatalogError(f"{where}: unknown key {key!r}; known keys: url, id, {known}")
+            problems.append(f"{where}: unknown key {key!r}{_did_you_mean(str(key), _ENTRY_KEYS)}; known keys: url, id, {known}")
+            continue
         name = _ALIASES[key]
-        overrides[name] = _date(value, f"{where}: {key}") if name in _DATE_KEYS else str(value)
+        if name in _DATE_KEYS:
+            parsed = _date(value)
+            if parsed is None:
+                problems.append(f"{where}: {key}: {value!r} is not a date (YYYY-MM-DD)")
+                continue
+            overrides[name] = parsed
+        else:
+            overrides[name] = str(value)
     source_id = str(raw["id"]) if raw.get("id") else derive_source_id(url)
     if not _ID_OK.match(source_id):
-        raise CatalogError(f"{where}: id {source_id!r} must be letters, digits, '.', '_' or '-'")
+        problems.append(f"{where}: id {source_id!r} must be letters, digits, '.', '_' or '-'")
+    if len(problems) > before:
+        return None
     return CatalogEntry(source_id=source_id, url=url, overrides=overrides)
 
 
-def _date(value: object, where: str) -> date:
+def _did_you_mean(key: str, known: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _date(value: object) -> date | None:
     if isinstance(value, date):
         return value
     try:
-        return date.fromisoformat(str(value))
-    except ValueError as e:
-        raise CatalogError(f"{where}: {value!r} is not a date (YYYY-MM-DD)") from e
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        return None
+
+
+def _outside_roots(url: str, roots: list[Path]) -> str | None:
+    """Why a file URL may not be read, or None: it must resolve to a path inside one of ``roots``."""
+    target = Path(unquote(urlparse(url).path)).resolve()
+    if any(target == r or r in target.parents for r in roots):
+        return None
+    allowed = ", ".join(str(r) for r in roots)
+    return (
+        f"{target} is outside the folders this catalogue may read ({allowed}); "
+        "list its folder under 'roots:' to allow it"
+    )
 
 
 def resolve_url(url: str, base_dir: Path) -> str:
