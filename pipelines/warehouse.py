@@ -7,7 +7,7 @@ document replaces only its own rows, and a run killed mid-load leaves the previo
 from __future__ import annotations
 
 import contextlib
-import os
+import re
 import time
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timezone
@@ -15,6 +15,10 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+
+from pipelines import faults
+from pipelines import writer_lock as writer_lock_module
+from pipelines.writer_lock import WarehouseBusy, writer_lock
 
 RAW_SCHEMA = "raw"
 
@@ -27,17 +31,28 @@ create table if not exists {RAW_SCHEMA}.stage_state (
     code_version varchar not null,
     status varchar not null,          -- ok | error
     error varchar,
+    error_kind varchar,               -- parse | unreadable | timeout | memory | crash | storage | load | error
     updated_at timestamptz not null,
     primary key (stage, source_id)
 )"""
 
 
-class WarehouseBusy(RuntimeError):
-    """Another process holds the DuckDB file (DuckDB allows one writer, or many readers)."""
-
-
 def lock_timeout_seconds() -> float:
-    return float(os.environ.get("NOTICES_LOCK_TIMEOUT", "30"))
+    return writer_lock_module.lock_timeout_seconds()
+
+
+def describe_db_error(e: BaseException, path: Path | None = None) -> str:
+    """One readable line for a DuckDB failure, with the real cause (a full or read-only disk)."""
+    text = str(e)
+    where = f" ({path})" if path else ""
+    lowered = text.lower()
+    if "no space left" in lowered or "disk is full" in lowered:
+        return f"the warehouse disk is full{where}: {text.splitlines()[0]}"
+    if "read-only file system" in lowered or "permission denied" in lowered:
+        return f"the warehouse cannot be written{where}: {text.splitlines()[0]}"
+    if "database has been invalidated" in lowered:
+        return f"the warehouse connection broke after an earlier write error{where}: {text.splitlines()[0]}"
+    return f"{type(e).__name__}: {text.splitlines()[0] if text else ''}"
 
 
 def _open(path: Path, read_only: bool, timeout: float) -> duckdb.DuckDBPyConnection:
@@ -50,10 +65,14 @@ def _open(path: Path, read_only: bool, timeout: float) -> duckdb.DuckDBPyConnect
             if "lock" not in str(e).lower():
                 raise
             if time.monotonic() >= deadline:
+                pid = re.search(r"PID (\d+)", str(e))
+                who = f"another program (PID {pid.group(1)})" if pid else "another program"
+                snapshot = path.with_name(f"{path.stem}.snapshot.duckdb")
                 raise WarehouseBusy(
-                    f"the warehouse {path} is held open by another process and stayed locked for "
-                    f"{timeout:.0f}s ({e}). Close that connection, or open the file with "
-                    "read_only=True from BI tools and notebooks so the pipeline can write."
+                    f"{who} has the warehouse {path} open, and DuckDB lets no one write while any other "
+                    f"process has the file open, even read-only; waited {timeout:.0f}s "
+                    f"(NOTICES_LOCK_TIMEOUT). Close it, and point notebooks and BI tools at the "
+                    f"snapshot {snapshot.name} instead."
                 ) from e
             time.sleep(0.5)
 
@@ -62,20 +81,26 @@ def _open(path: Path, read_only: bool, timeout: float) -> duckdb.DuckDBPyConnect
 def connect(path: Path, read_only: bool = False, timeout: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse (creating its folder and the raw schema when writing).
 
-    If another process holds the file, wait up to ``timeout`` seconds (default
-    ``NOTICES_LOCK_TIMEOUT``, 30) and then raise WarehouseBusy with a readable message.
+    A writer first takes the pipeline's writer lock (``pipelines.writer_lock``: one writing run
+    at a time, released by the kernel if the holder dies), then waits for any other process that
+    holds the DuckDB file. Both waits are bounded by ``timeout`` (default
+    ``NOTICES_LOCK_TIMEOUT``) and end in WarehouseBusy with a message saying who holds it.
     """
     path = Path(path)
-    if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    conn = _open(path, read_only, lock_timeout_seconds() if timeout is None else timeout)
-    try:
+    wait = lock_timeout_seconds() if timeout is None else timeout
+    with contextlib.ExitStack() as stack:
         if not read_only:
-            conn.execute(f"create schema if not exists {RAW_SCHEMA}")
-            conn.execute(_STATE_DDL)
-        yield conn
-    finally:
-        conn.close()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            stack.enter_context(writer_lock(path, timeout=wait))
+        conn = _open(path, read_only, wait)
+        try:
+            if not read_only:
+                conn.execute(f"create schema if not exists {RAW_SCHEMA}")
+                conn.execute(_STATE_DDL)
+                conn.execute(f"alter table {RAW_SCHEMA}.stage_state add column if not exists error_kind varchar")
+            yield conn
+        finally:
+            conn.close()
 
 
 def ensure_table(conn: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
@@ -126,10 +151,20 @@ def replace_source_rows(
                 conn.unregister("_incoming")
         if stage:
             _write_state(conn, stage, source_id, input_sha256, code_version or "", "ok", None)
+            faults.checkpoint(f"load:{stage}")  # fault tests kill the run here, mid-transaction
         conn.execute("commit")
     except BaseException:
-        conn.execute("rollback")
+        _rollback(conn)
         raise
+
+
+def _rollback(conn: duckdb.DuckDBPyConnection) -> None:
+    """Roll back, if there is still a transaction: a failed COMMIT (full disk) has ended it
+    already, and the rollback's own error must not hide the cause."""
+    try:
+        conn.execute("rollback")
+    except duckdb.Error:
+        pass
 
 
 def record_error(
@@ -140,6 +175,7 @@ def record_error(
     code_version: str,
     error: str,
     drop_tables: list[str] = (),
+    kind: str = "error",
 ) -> None:
     """Record that a stage failed on a source. Its earlier rows are left alone, except in
     ``drop_tables`` (rows that no longer describe the source's current text)."""
@@ -147,19 +183,19 @@ def record_error(
     try:
         for table in drop_tables:
             conn.execute(f"delete from {RAW_SCHEMA}.{table} where source_id = ?", [source_id])
-        _write_state(conn, stage, source_id, input_sha256, code_version, "error", error)
+        _write_state(conn, stage, source_id, input_sha256, code_version, "error", error, kind)
         conn.execute("commit")
     except BaseException:
-        conn.execute("rollback")
+        _rollback(conn)
         raise
 
 
-def _write_state(conn, stage, source_id, input_sha256, code_version, status, error) -> None:
+def _write_state(conn, stage, source_id, input_sha256, code_version, status, error, kind=None) -> None:
     conn.execute(
         f"""insert or replace into {RAW_SCHEMA}.stage_state
-            (stage, source_id, input_sha256, code_version, status, error, updated_at)
-            values (?, ?, ?, ?, ?, ?, ?)""",
-        [stage, source_id, input_sha256, code_version, status, error, datetime.now(timezone.utc)],
+            (stage, source_id, input_sha256, code_version, status, error, error_kind, updated_at)
+            values (?, ?, ?, ?, ?, ?, ?, ?)""",
+        [stage, source_id, input_sha256, code_version, status, error, kind, datetime.now(timezone.utc)],
     )
 
 

@@ -82,7 +82,7 @@ def test_writer_waits_then_reports_a_held_lock_readably(tmp_path):
     )
     try:
         assert holder.stdout.readline().strip() == "held"
-        with pytest.raises(WarehouseBusy, match="held open by another process.*read_only=True"):
+        with pytest.raises(WarehouseBusy, match=r"another program \(PID \d+\) has the warehouse .* open.*even read-only.*snapshot"):
             with connect(path, timeout=1):
                 pass
     finally:

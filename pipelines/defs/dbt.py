@@ -12,9 +12,9 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
-from pipelines.defs.ingest import WAREHOUSE_POOL
 from pipelines.defs.resources import NoticesConfig
 from pipelines.settings import DBT_PROJECT_DIR
+from pipelines.warehouse import connect
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 # Under `dagster dev` this re-parses the project; elsewhere the manifest is built ahead by
@@ -38,13 +38,19 @@ class NoticesDbtTranslator(DagsterDbtTranslator):
     dagster_dbt_translator=NoticesDbtTranslator(
         settings=DagsterDbtTranslatorSettings(enable_duplicate_source_asset_keys=True)
     ),
-    pool=WAREHOUSE_POOL,
 )
 def dbt_warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource, notices: NoticesConfig):
     """Build (run + test) the selected dbt seeds and models in the warehouse."""
     # dbt's profile reads the DuckDB path from NOTICES_WAREHOUSE: make it the resource's path.
     os.environ["NOTICES_WAREHOUSE"] = notices.warehouse_path
-    yield from dbt.cli(["build"], context=context).stream()
+    # The snapshot asset publishes after this build; dbt's on-run-end hook warns only when run by hand.
+    os.environ["NOTICES_PIPELINE_DBT"] = "1"
+    # Hold the writer lock for the whole build. dbt itself fails at once on a held DuckDB file,
+    # so wait for the file here first, as every other writer does (bounded, says who holds it).
+    with connect(Path(notices.warehouse_path)):
+        pass
+    with notices.writer_lock("dbt build"):
+        yield from dbt.cli(["build"], context=context).stream()
     prune_run_folders(Path(dbt_project.project_dir) / "target")
 
 
@@ -59,5 +65,7 @@ def prune_run_folders(target: Path, keep: int = 5, min_age_seconds: float = 3600
 
 
 def dbt_resource() -> DbtCliResource:
-    # The dbt of this environment, whether or not the venv's bin is on PATH (tests, IDEs).
-    return DbtCliResource(project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt"))
+    # The dbt of this environment, whether or not the venv's bin is on PATH (tests, IDEs), run
+    # through a guard that kills it when the run that started it dies (pipelines/dbt_guard.py).
+    os.environ.setdefault("NOTICES_DBT_EXECUTABLE", str(Path(sys.executable).parent / "dbt"))
+    return DbtCliResource(project_dir=dbt_project, dbt_executable=str(Path(__file__).resolve().parent.parent / "dbt_guard.py"))
