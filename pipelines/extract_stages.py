@@ -73,8 +73,18 @@ class ExtractStage:
     def compute(self, conn: duckdb.DuckDBPyConnection, source_id: str) -> dict[str, pl.DataFrame]:
         return self.extract(load_source_input(conn, source_id))
 
+    def prepare(self, conn: duckdb.DuckDBPyConnection, source_id: str) -> tuple[Callable, SourceInput]:
+        """A worker's input for one source (see ``apply_extract``): the extractor and its input."""
+        return self.extract, load_source_input(conn, source_id)
+
     def empty_frames(self) -> dict[str, pl.DataFrame]:
         return {table: frame.head(0) for table, frame in self.extract(SourceInput.empty()).items()}
+
+
+def apply_extract(payload: tuple[Callable[[SourceInput], dict[str, pl.DataFrame]], SourceInput]) -> dict[str, pl.DataFrame]:
+    """Run one extractor on one source's input (in a worker process)."""
+    extract, src = payload
+    return extract(src)
 
 
 def _tasks(src: SourceInput) -> dict[str, pl.DataFrame]:

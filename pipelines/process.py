@@ -15,14 +15,16 @@ import polars as pl
 from pipelines.catalog import CatalogEntry
 from pipelines.clauses import CLAUSE_SCHEMA, clause_frame
 from pipelines.code_version import modules_version
-from pipelines.model import Paragraph, ParsedNotice, ParseError
+from pipelines.model import Paragraph, ParsedNotice, ParseError, UnreadableText
 from pipelines.parse.html import parse_html
 from pipelines.parse.metadata import normalize_doc_number, province_of
 from pipelines.parse.pdf import parse_pdf
+from pipelines.rawstore import RawStore
+from pipelines.textquality import readable_problem
 
 PARSE_MODULES = [
     "pipelines.parse.html", "pipelines.parse.pdf", "pipelines.parse.metadata", "pipelines.outline",
-    "pipelines.clauses", "pipelines.textnorm", "pipelines.model", "pipelines.process",
+    "pipelines.clauses", "pipelines.textnorm", "pipelines.textquality", "pipelines.model", "pipelines.process",
 ]
 
 SOURCE_SCHEMA: dict[str, pl.DataType] = {
@@ -94,10 +96,32 @@ def parse_source(data: bytes, content_type: str | None, entry: CatalogEntry) -> 
     notice = parse_pdf(data, url=entry.url) if fmt == "pdf" else parse_html(data, content_type, url=entry.url)
     if not notice.paragraphs or not notice.full_text.strip():
         raise ParseError(f"no text found in the {fmt.upper()} body")
+    problem = readable_problem(notice.full_text)
+    if problem:
+        raise UnreadableText(f"unreadable text: {problem}")
     for key, value in entry.overrides.items():
         if key != "province":
             setattr(notice, key, value)
     return notice
+
+
+@dataclass(frozen=True)
+class ParseTask:
+    """What a worker process needs to parse one source (it reads the bytes itself)."""
+
+    entry: CatalogEntry
+    raw_dir: str
+    sha256: str
+    content_type: str | None
+    final_url: str | None
+    parse_key: str
+
+
+def parse_task(task: ParseTask) -> dict[str, pl.DataFrame]:
+    """Bytes of one source → its frames (runs in a worker process)."""
+    data = RawStore(task.raw_dir).get(task.sha256)
+    notice = parse_source(data, task.content_type, task.entry)
+    return source_frames(task.entry, notice, task.sha256, len(data), task.final_url, parse_key=task.parse_key)
 
 
 def source_frames(

@@ -1,11 +1,10 @@
 """Extraction stages over the parsed clauses: tasks and agencies; projects, targets, references."""
 
 import dagster as dg
-import polars as pl
 
-from pipelines.defs.ingest import WAREHOUSE_POOL, StageConfig, parsed_notices
+from pipelines.defs.ingest import StageConfig, parsed_notices, progress_logger
 from pipelines.defs.resources import NoticesConfig
-from pipelines.extract_stages import PROMISES, TASKS, ExtractStage
+from pipelines.extract_stages import PROMISES, TASKS, ExtractStage, apply_extract
 from pipelines.stages import run_stage
 
 
@@ -13,8 +12,9 @@ def _run(context: dg.AssetExecutionContext, stage: ExtractStage, config: StageCo
     with notices.connect() as conn:
         work = stage.work(conn)
         report = run_stage(
-            conn, stage.name, stage.code_version(), work, lambda sid: stage.compute(conn, sid),
+            conn, stage.name, stage.code_version(), work, lambda sid: stage.prepare(conn, sid),
             stage.empty_frames(), force=config.force, drop_stale_outputs=True,
+            worker=apply_extract, limits=notices.limits(), progress=progress_logger(context, stage.name),
         )
     context.log.info(report.summary())
     for source_id, error in report.failed.items():
@@ -35,7 +35,6 @@ def _run(context: dg.AssetExecutionContext, stage: ExtractStage, config: StageCo
     deps=[parsed_notices],
     group_name="extract",
     kinds={"python", "polars", "duckdb"},
-    pool=WAREHOUSE_POOL,
     description="Tasks (work items closed by a responsibility note) and the agencies each note names: raw.tasks, raw.task_agencies.",
 )
 def extracted_tasks(context: dg.AssetExecutionContext, config: StageConfig, notices: NoticesConfig) -> dg.MaterializeResult:
@@ -46,7 +45,6 @@ def extracted_tasks(context: dg.AssetExecutionContext, config: StageConfig, noti
     deps=[parsed_notices],
     group_name="extract",
     kinds={"python", "polars", "duckdb"},
-    pool=WAREHOUSE_POOL,
     description="Projects, dated targets and references to other notices: raw.project_mentions, raw.targets, raw.document_references.",
 )
 def extracted_promises(context: dg.AssetExecutionContext, config: StageConfig, notices: NoticesConfig) -> dg.MaterializeResult:

@@ -1,19 +1,17 @@
 """Fetch the catalogue's notices and parse them into documents, paragraphs and clauses."""
 # No "from __future__ import annotations": Dagster reads config and resource types from real annotations.
 
+import time
+from collections.abc import Callable
+
 import dagster as dg
 
-from pipelines.fetch import fetch_entry, make_client
+from pipelines import faults
+from pipelines.fetch import fetch_all
 from pipelines.fetch_log import latest_good_fetches, log_fetches, write_catalog
-from pipelines.process import (
-    empty_frames, parse_code_version, parse_input_key, parse_source, source_frames,
-)
+from pipelines.process import ParseTask, empty_frames, parse_code_version, parse_input_key, parse_task
 from pipelines.stages import run_stage
 from pipelines.defs.resources import NoticesConfig
-
-# Every asset that writes to the DuckDB file runs in this pool; its limit is 1 (dagster.yaml),
-# because DuckDB allows one writing process per file.
-WAREHOUSE_POOL = "duckdb_warehouse"
 
 
 class FetchConfig(dg.Config):
@@ -24,10 +22,24 @@ class StageConfig(dg.Config):
     force: bool = False  # re-process every source, not only new or changed ones
 
 
+def progress_logger(context: dg.AssetExecutionContext, stage: str, every: float = 5.0) -> Callable[[int, int, str], None]:
+    """Log "parse: 120/1000 sources (24.1/s)" at most every ``every`` seconds, and at the end."""
+    started = time.monotonic()
+    last = [started]
+
+    def report(done: int, total: int, source_id: str) -> None:
+        now = time.monotonic()
+        if done == total or now - last[0] >= every:
+            last[0] = now
+            rate = done / max(now - started, 1e-6)
+            context.log.info(f"{stage}: {done}/{total} sources ({rate:.1f}/s)")
+
+    return report
+
+
 @dg.asset(
     group_name="ingest",
     kinds={"python", "duckdb"},
-    pool=WAREHOUSE_POOL,
     description="Fetch every catalogue entry (HTTP or file) into raw/objects, content-addressed; log fetches in raw.fetches.",
 )
 def fetched_notices(context: dg.AssetExecutionContext, config: FetchConfig, notices: NoticesConfig) -> dg.MaterializeResult:
@@ -35,10 +47,10 @@ def fetched_notices(context: dg.AssetExecutionContext, config: FetchConfig, noti
     store = notices.store()
     with notices.connect() as conn:
         previous = latest_good_fetches(conn)
-        with make_client() as client:
-            results = [
-                fetch_entry(e, store, client, previous.get(e.source_id), force=config.refetch) for e in entries
-            ]
+        started = time.monotonic()
+        results = fetch_all(entries, store, previous, force=config.refetch)
+        faults.checkpoint("fetch")  # bytes stored, fetches not logged yet
+        context.log.info(f"fetch: {len(results)} entries in {time.monotonic() - started:.1f}s")
         logged = log_fetches(conn, results, previous)
         write_catalog(conn, entries)
     failed = {r.source_id: r.error for r in results if not r.ok}
@@ -60,12 +72,10 @@ def fetched_notices(context: dg.AssetExecutionContext, config: FetchConfig, noti
     deps=[fetched_notices],
     group_name="ingest",
     kinds={"python", "polars", "duckdb"},
-    pool=WAREHOUSE_POOL,
     description="Parse each fetched source (HTML or PDF) into raw.sources, raw.paragraphs and raw.clauses; only new or changed sources are parsed.",
 )
 def parsed_notices(context: dg.AssetExecutionContext, config: StageConfig, notices: NoticesConfig) -> dg.MaterializeResult:
     entries = {e.source_id: e for e in notices.catalog()}
-    store = notices.store()
     code_version = parse_code_version()
     with notices.connect() as conn:
         fetches = latest_good_fetches(conn)
@@ -74,16 +84,17 @@ def parsed_notices(context: dg.AssetExecutionContext, config: StageConfig, notic
         ]
         keys = dict(work)
 
-        def compute(source_id: str):
+        def prepare(source_id: str) -> ParseTask:
             fetch = fetches[source_id]
-            data = store.get(fetch.sha256)
-            notice = parse_source(data, fetch.content_type, entries[source_id])
-            return source_frames(
-                entries[source_id], notice, fetch.sha256, len(data), fetch.final_url,
+            return ParseTask(
+                entries[source_id], notices.raw_dir, fetch.sha256, fetch.content_type, fetch.final_url,
                 parse_key=f"{keys[source_id]}:{code_version}",
             )
 
-        report = run_stage(conn, "parse", code_version, work, compute, empty_frames(), force=config.force)
+        report = run_stage(
+            conn, "parse", code_version, work, prepare, empty_frames(), force=config.force,
+            worker=parse_task, limits=notices.limits(), progress=progress_logger(context, "parse"),
+        )
         totals = conn.execute(
             "select (select count(*) from raw.sources), (select count(*) from raw.clauses)"
         ).fetchall()[0]

@@ -4,7 +4,6 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.defs.dbt import dbt_warehouse
-from pipelines.defs.ingest import WAREHOUSE_POOL
 from pipelines.defs.resources import NoticesConfig
 from pipelines.publish import publish_snapshot, snapshot_path
 
@@ -13,7 +12,6 @@ from pipelines.publish import publish_snapshot, snapshot_path
     deps=[dbt_warehouse],
     group_name="publish",
     kinds={"duckdb"},
-    pool=WAREHOUSE_POOL,
     description="Atomically replaced copy of the warehouse for BI tools and notebooks (they never block the pipeline).",
 )
 def warehouse_snapshot(notices: NoticesConfig) -> dg.MaterializeResult:

@@ -11,6 +11,8 @@ import duckdb
 from pipelines import settings, warehouse
 from pipelines.catalog import CatalogEntry, load_catalog
 from pipelines.rawstore import RawStore
+from pipelines.workers import Limits
+from pipelines.writer_lock import writer_lock
 
 
 class NoticesConfig(dg.ConfigurableResource):
@@ -34,6 +36,14 @@ class NoticesConfig(dg.ConfigurableResource):
 
     def store(self) -> RawStore:
         return RawStore(Path(self.raw_dir))
+
+    def limits(self) -> Limits:
+        """Per-source time and memory limits of the compute stages (NOTICES_SOURCE_TIMEOUT, …)."""
+        return Limits.from_env()
+
+    def writer_lock(self, what: str):
+        """The warehouse's writer lock (held by every writing connection; dbt takes it explicitly)."""
+        return writer_lock(Path(self.warehouse_path), what)
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
