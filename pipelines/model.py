@@ -61,3 +61,10 @@ class ParseError(Exception):
 
     The message is shown to users as is: say what is wrong and what was seen.
     """
+
+
+class UnreadableText(ParseError):
+    """The source parsed, but its text is not readable (undecodable glyphs, wrong encoding):
+    loading it would put noise in the marts. The message gives the shares measured."""
+
+    kind = "unreadable"

@@ -10,6 +10,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+import html as html_lib
+
+import charset_normalizer
 from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
 
 from pipelines.model import Paragraph, ParsedNotice, ParseError
@@ -24,6 +27,7 @@ from pipelines.parse.metadata import (
     split_label_value,
 )
 from pipelines.textnorm import is_cjk
+from pipelines.textquality import readable_problem
 
 # --- decoding -------------------------------------------------------------------------------------
 
@@ -54,9 +58,43 @@ def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str]
 
     GB labels decode as gb18030. A label that lies is detected: bytes that are valid UTF-8 with
     non-ASCII characters are UTF-8 whatever the label says, and a label whose codec fails on the
-    bytes gives way to the next label or to sniffing. Never raises: errors="replace" is the last
-    resort.
+    bytes gives way to the next label or to sniffing. A decoding that succeeds but is not
+    readable Chinese (Big5 bytes labelled gb2312 decode without error, to rare and private-use
+    characters) gives way to the other plausible codecs: UTF-8, GB18030, Big5 and
+    charset-normalizer's guess, the first readable one winning. Never raises: errors="replace"
+    is the last resort.
     """
+    text, codec = _decode_as_declared(data, content_type)
+    if data.isascii() or readable_problem(_visible_text(text)) is None:
+        return text, codec
+    for other in _other_codecs(data, codec):
+        try:
+            candidate = data.decode(other)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if readable_problem(_visible_text(candidate)) is None:
+            return candidate, other
+    return text, codec
+
+
+def _visible_text(html: str) -> str:
+    """Roughly what a reader sees: tags, scripts and styles removed (for judging a decoding)."""
+    html = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", html)
+    return re.sub(r"<[^>]*>", " ", html)
+
+
+def _other_codecs(data: bytes, tried: str) -> list[str]:
+    guesses = ["utf-8", "gb18030", "big5hkscs"]
+    try:
+        best = charset_normalizer.from_bytes(data[:200_000]).best()
+    except Exception:  # a detector failure leaves the fixed list
+        best = None
+    if best is not None and best.encoding:
+        guesses.insert(0, _codec_for_label(best.encoding) or best.encoding)
+    return [c for c in dict.fromkeys(guesses) if c != tried]
+
+
+def _decode_as_declared(data: bytes, content_type: str | None) -> tuple[str, str]:
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return data[len(bom) :].decode(codec, errors="replace"), codec
@@ -239,14 +277,40 @@ def _plain_strings(root: Tag):
             yield node
 
 
+def _walk_strings(root: Tag):
+    """Yield (text, path) for every plain string under ``root``, where ``path`` is the list of
+    enclosing elements from ``root`` down (live: copy it to keep it), and whether a link encloses
+    it. One iterative pass: no per-string climb through bs4's parent search."""
+    path: list[Tag] = []
+    links = 0
+    stack: list[tuple[object, bool]] = [(root, False)]
+    while stack:
+        node, leaving = stack.pop()
+        if leaving:
+            path.pop()
+            if node.name == "a":
+                links -= 1
+            continue
+        if isinstance(node, Tag):
+            path.append(node)
+            if node.name == "a":
+                links += 1
+            stack.append((node, True))
+            stack.extend((c, False) for c in reversed(node.contents))
+        elif isinstance(node, NavigableString) and not isinstance(
+            node, (Comment, Declaration, Doctype, ProcessingInstruction)
+        ):
+            yield str(node), path, links > 0
+
+
 def _scores(soup: BeautifulSoup) -> dict[int, float]:
     """id(tag) → text mass of its subtree, link text left out (menus and link lists score 0)."""
     scores: dict[int, float] = {}
-    for node in _plain_strings(soup):
-        weight = _char_weight(str(node))
-        if not weight or node.find_parent("a") is not None:
+    for text, path, in_link in _walk_strings(soup):
+        weight = _char_weight(text)
+        if not weight or in_link:
             continue
-        for parent in node.parents:
+        for parent in path:
             scores[id(parent)] = scores.get(id(parent), 0.0) + weight
     return scores
 
@@ -263,19 +327,22 @@ _FOUND_PROSE_SHARE = 0.2  # a body holding less than this share of the page's pr
 
 def _prose_scores(soup: BeautifulSoup) -> dict[int, float]:
     """id(tag) → CJK characters of prose in its subtree (see ``_PROSE_PUNCT``)."""
-    blocks: dict[int, tuple[Tag, list[str]]] = {}
-    for node in _plain_strings(soup):
-        if node.find_parent("a") is not None:
+    blocks: dict[int, tuple[list[Tag], list[str]]] = {}  # block → (its path, its texts)
+    for text, path, in_link in _walk_strings(soup):
+        if in_link:
             continue
-        block = node.find_parent(_BLOCK_TAGS) or soup
-        blocks.setdefault(id(block), (block, []))[1].append(str(node))
+        depth = next((k for k in range(len(path) - 1, 0, -1) if path[k].name in _BLOCK_TAGS), 0)
+        entry = blocks.get(id(path[depth]))
+        if entry is None:
+            entry = blocks[id(path[depth])] = (path[: depth + 1], [])
+        entry[1].append(text)
     scores: dict[int, float] = {}
-    for block, texts in blocks.values():
+    for block_path, texts in blocks.values():
         text = "".join(texts)
         cjk = sum(1 for ch in text if is_cjk(ch))
         if cjk < _PROSE_MIN_CJK or not _PROSE_PUNCT.search(text):
             continue
-        for el in (block, *block.parents):
+        for el in block_path:
             scores[id(el)] = scores.get(id(el), 0.0) + cjk
     return scores
 
@@ -650,6 +717,12 @@ def parse_html(data: bytes, content_type: str | None = None, url: str | None = N
     """Parse one notice page. ``url`` is only used in error messages."""
     text, codec = decode_html(data, content_type)
     soup = BeautifulSoup(text, "lxml")
+    flattened = 0
+    if _max_depth(soup) > _MAX_DEPTH:
+        # Walks over the tree (and its recursion) would cost O(n × depth) on a hostile page
+        # (100,000 nested <div>): flatten what lies deeper than any real page nests.
+        markup, flattened = _flattened_markup(soup)
+        soup = BeautifulSoup(markup, "lxml")
     page_chars = _visible_chars(soup)
     meta = _Meta()
     _read_meta_tags(soup, meta)
@@ -674,11 +747,61 @@ def parse_html(data: bytes, content_type: str | None = None, url: str | None = N
         publish_date=_as_date(meta.get("publish_date")),
         encoding=codec,
     )
+    if flattened:
+        notice.warnings.append(f"{flattened} elements nested deeper than {_MAX_DEPTH} levels were flattened")
     if "\ufffd" in text:
         notice.warnings.append(f"{text.count(chr(0xFFFD))} undecodable byte sequence(s) replaced ({codec})")
     if warning := _run_in_header_warning(paragraphs, notice.title):
         notice.warnings.append(warning)
     return notice
+
+
+_MAX_DEPTH = 100  # real pages nest 10–40 levels; a page nested deeper is flattened below this
+
+
+def _max_depth(soup: BeautifulSoup) -> int:
+    deepest = 0
+    stack: list[tuple[Tag, int]] = [(soup, 0)]
+    while stack:  # iterative: the tree may be deeper than Python's recursion limit
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((c, depth + 1) for c in node.contents if isinstance(c, Tag))
+    return deepest
+
+
+def _flattened_markup(soup: BeautifulSoup) -> tuple[str, int]:
+    """The page re-serialised with every element nested deeper than ``_MAX_DEPTH`` left out (its
+    content stays, a block keeps a line break), in one O(n) pass. (Unwrapping in bs4 costs
+    O(subtree) per element; lxml's own parser drops the text of deep trees.)"""
+    out: list[str] = []
+    dropped = 0
+    stack: list[tuple[object, int, bool]] = [(soup, 0, False)]
+    while stack:
+        node, depth, closing = stack.pop()
+        if isinstance(node, NavigableString):
+            if not isinstance(node, (Comment, Declaration, Doctype, ProcessingInstruction)):
+                out.append(html_lib.escape(str(node), quote=False))
+            continue
+        kept = depth <= _MAX_DEPTH and node is not soup
+        block = node.name in _BREAK_TAGS or node.name in _CELL_TAGS
+        if closing:
+            if kept:
+                out.append(f"</{node.name}>")
+            elif block and out[-1:] != ["<br>"]:
+                out.append("<br>")
+            continue
+        if kept:
+            attrs = "".join(
+                f' {k}="{html_lib.escape(" ".join(v) if isinstance(v, list) else str(v))}"' for k, v in node.attrs.items()
+            )
+            out.append(f"<{node.name}{attrs}>")
+        elif node is not soup:
+            dropped += 1
+            if block and out[-1:] != ["<br>"]:  # one break for a run of dropped blocks
+                out.append("<br>")
+        stack.append((node, depth, True))
+        stack.extend((c, depth + 1, False) for c in reversed(node.contents))
+    return "".join(out), dropped
 
 
 def _visible_chars(soup: BeautifulSoup) -> int:
