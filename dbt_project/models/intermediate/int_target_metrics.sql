@@ -5,10 +5,15 @@
 -- under a stable synthetic id: unmapped_<hash>, or plan_<hash> / deadline_<hash> for those kinds.
 
 with targets as (
+    -- the canonical source's targets, less those the quality checks excluded (a misread year)
     select t.*, ds.document_id
     from {{ ref('stg_targets') }} as t
     inner join {{ ref('int_document_sources') }} as ds
         on ds.source_id = t.source_id and ds.is_canonical
+    where not exists (
+        select 1 from {{ ref('int_quality_issues') }} as q
+        where q.check_name = 'target_year' and q.row_id = t.target_id
+    )
 ),
 
 matched as (

@@ -16,8 +16,11 @@ select
     c.char_end,
     c.page,
     c.is_repeat,
-    s.url as source_url
+    s.url as source_url,
+    q.detail as quality_issue
 from {{ ref('stg_clauses') }} as c
 inner join {{ ref('int_document_sources') }} as ds
     on ds.source_id = c.source_id and ds.is_canonical
 inner join {{ ref('stg_sources') }} as s on s.source_id = c.source_id
+left join {{ ref('int_quality_issues') }} as q
+    on q.check_name = 'clause_text' and q.row_id = c.clause_id

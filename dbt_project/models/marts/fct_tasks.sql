@@ -34,9 +34,12 @@ select
     t.note_char_start,
     t.note_char_end,
     t.page,
-    s.url as source_url
+    s.url as source_url,
+    q.detail as quality_issue
 from {{ ref('stg_tasks') }} as t
 inner join {{ ref('int_document_sources') }} as ds
     on ds.source_id = t.source_id and ds.is_canonical
 inner join {{ ref('stg_sources') }} as s on s.source_id = t.source_id
 left join counts as c using (task_id)
+left join {{ ref('int_quality_issues') }} as q
+    on q.check_name = 'note_without_agency' and q.row_id = t.task_id

@@ -16,8 +16,18 @@ stages as (
         source_id,
         max(status) filter (where stage = 'parse') as parse_status,
         max(error) filter (where stage = 'parse') as parse_error,
+        max(error_kind) filter (where stage = 'parse' and status = 'error') as parse_error_kind,
         list(stage || ': ' || error order by stage) filter (where status = 'error' and stage <> 'parse') as extract_errors
     from {{ ref('stg_stage_state') }}
+    group by source_id
+),
+
+quality as (
+    select
+        source_id,
+        count(*) as quality_issue_count,
+        list(check_name || ': ' || detail || ' (' || left(value, 40) || ')' order by char_start) as quality_issues
+    from {{ ref('int_quality_issues') }}
     group by source_id
 )
 
@@ -33,15 +43,22 @@ select
     st.parse_status,
     st.parse_error,
     st.extract_errors,
+    st.parse_error_kind,
+    coalesce(q.quality_issue_count, 0) as quality_issue_count,
+    coalesce(q.quality_issues, []) as quality_issues,
     ds.document_id,
     ds.is_canonical,
     case
         when g.content_sha256 is null then 'not fetched'
+        when st.parse_status = 'error' and st.parse_error_kind = 'unreadable' and ds.document_id is not null
+            then 'unreadable text (earlier version kept)'
+        when st.parse_status = 'error' and st.parse_error_kind = 'unreadable' then 'unreadable text'
         when st.parse_status = 'error' and ds.document_id is not null then 'parse failed (earlier version kept)'
         when st.parse_status = 'error' then 'parse failed'
         when ds.document_id is null then 'not parsed'
         when len(coalesce(st.extract_errors, [])) > 0 then 'extraction failed'
         when not lf.ok then 'fetch failed (earlier version kept)'
+        when q.quality_issue_count > 0 then 'ok with quality issues'
         else 'ok'
     end as status
 from {{ ref('stg_catalog') }} as c
@@ -49,3 +66,4 @@ left join last_fetch as lf using (source_id)
 left join last_good_fetch as g using (source_id)
 left join stages as st using (source_id)
 left join {{ ref('int_document_sources') }} as ds using (source_id)
+left join quality as q using (source_id)

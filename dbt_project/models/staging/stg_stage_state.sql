@@ -1,2 +1,2 @@
-select stage, source_id, input_sha256, code_version, status, error, updated_at
+select stage, source_id, input_sha256, code_version, status, error, error_kind, updated_at
 from {{ source('raw', 'stage_state') }}
