@@ -16,12 +16,13 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 DBT_SOURCES := $(shell find dbt_project/models dbt_project/seeds dbt_project/macros dbt_project/tests -type f 2>/dev/null) dbt_project/dbt_project.yml
 MANIFEST := dbt_project/target/manifest.json
 
-.PHONY: setup run test dev manifest chart clean help
+.PHONY: setup run publish test dev manifest chart clean help
 
 help:
 	@echo "make run    set up .venv and materialise every asset on the catalogue (default: bundled corpus)"
 	@echo "make test   set up and run the test suite"
 	@echo "make dev    start the Dagster UI on the same definitions"
+	@echo "make publish refresh the reader snapshot from the marts (after a dbt build by hand)"
 	@echo "make chart  draw the target timeline from the warehouse (warehouse/targets.png)"
 
 $(BIN)/python:
@@ -44,8 +45,10 @@ $(MANIFEST): $(VENV)/.synced $(DBT_SOURCES)
 manifest: $(MANIFEST)
 
 run: setup manifest
-	$(BIN)/dagster asset materialize -m pipelines.definitions --select '*'
-	$(BIN)/python -m pipelines.summary
+	$(BIN)/python -m pipelines.cli run
+
+publish: setup
+	$(BIN)/python -m pipelines.cli publish
 
 test: setup manifest
 	$(BIN)/pytest -n 2 --dist loadfile
