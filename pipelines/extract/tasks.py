@@ -8,6 +8,7 @@ tasks. The note grammar lives in ``pipelines.extract.agencies``.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ import polars as pl
 from pipelines.extract.agencies import (
     AGENCY_LABEL, DEADLINE_LABEL, is_deadline_note, looks_like_note, read_note, top_level_brackets,
 )
+from pipelines.extract._textview import TextView
 from pipelines.model import Paragraph
 from pipelines.outline import HEADING_SEPARATOR, Block, outline
 
@@ -252,6 +254,48 @@ def _item_tasks(blocks: list[Block]) -> list[TaskSpan]:
     return spans
 
 
+@dataclass(frozen=True)
+class _Views:
+    """The notice's paragraphs as matching views (``TextView``: NFKC where safe, Simplified, no
+    whitespace), with the map from offsets into the views' joined text back to the original's.
+
+    The note grammar runs on the views, so Traditional notes (（市發改委牽頭，…按職責分工負責）) and
+    full- or half-width punctuation read alike; every offset the extractor reports is mapped back
+    to the source's own text.
+    """
+
+    views: list[TextView]
+    view_starts: list[int]  # offset of each paragraph in the views' joined text
+    starts: list[int]  # offset of each paragraph in the original full text
+
+    @classmethod
+    def of(cls, paragraphs: list[Paragraph]) -> _Views:
+        views = [TextView.of(p.text) for p in paragraphs]
+        view_starts, starts, v, o = [], [], 0, 0
+        for view, p in zip(views, paragraphs):
+            view_starts.append(v)
+            starts.append(o)
+            v += len(view.text) + 1
+            o += len(p.text) + 1
+        return cls(views, view_starts, starts)
+
+    def paragraphs(self, originals: list[Paragraph]) -> list[Paragraph]:
+        """View paragraphs with their page turns moved to view offsets."""
+        out = []
+        for view, p in zip(self.views, originals):
+            breaks = tuple(bisect.bisect_left(view.index, b) for b in p.page_breaks)
+            out.append(Paragraph(view.text, p.page, breaks))
+        return out
+
+    def original(self, offset: int, end: bool = False) -> int:
+        """The original full-text offset of a view offset (as a span start, or as a span end)."""
+        k = max(0, bisect.bisect_right(self.view_starts, offset) - 1)
+        view, local = self.views[k], offset - self.view_starts[k]
+        if end:
+            return self.starts[k] + (view.index[local - 1] + 1 if 0 < local <= len(view.index) else 0)
+        return self.starts[k] + (view.index[local] if local < len(view.index) else len(view.original))
+
+
 def extract_tasks(
     source_id: str,
     paragraphs: list[Paragraph],
@@ -266,13 +310,18 @@ def extract_tasks(
     overlap its span. ``province`` is the issuing province ("广东省" or "广东"): ``省`` / ``自治区`` in a
     note means it. ``issuer`` is the issuing body (长沙市人民政府, 北京市朝阳区人民政府): ``市`` / ``州`` /
     ``县`` / ``区`` in a note mean its city, prefecture or county; without it they stay unresolved
-    (kept as written, a group), except 市 in a municipality's notice (北京市, 重庆市: the province). Offsets point into ``"\\n".join(p.text for p in paragraphs)``. A task's
-    ``deadline`` is what its note states (2018年底前; several joined by "；"), else null.
+    (kept as written, a group), except 市 in a municipality's notice (北京市, 重庆市: the province).
+    Offsets point into ``"\n".join(p.text for p in paragraphs)``. A task's ``deadline`` is what its
+    note states (2018年底前; several joined by "；"), else null. Notes are read on the Simplified,
+    NFKC view of the text (see ``_Views``); texts, notes and mentions are reported as written.
     """
-    blocks = outline(paragraphs)
+    views = _Views.of(paragraphs)
+    blocks = outline(views.paragraphs(paragraphs))
+    headings = outline(paragraphs)  # heading paths in the source's own characters
     full_text = "\n".join(p.text for p in paragraphs)
     notes = _join_note_lines(blocks, [Note(k, s, e, k) for k, b in enumerate(blocks) for s, e in find_notes(b)])
     spans = _note_tasks(blocks, notes) if notes else _item_tasks(blocks)
+    view_text = "\n".join(b.text for b in blocks)
 
     clause_spans = (
         list(zip(clauses["clause_id"].to_list(), clauses["char_start"].to_list(), clauses["char_end"].to_list()))
@@ -284,44 +333,49 @@ def extract_tasks(
     for seq, span in enumerate(spans):
         tid = task_id(source_id, seq)
         block = blocks[span.block]
-        text_end = span.note_start if span.note_start is not None else span.end
-        note_text = full_text[span.note_start : span.note_end] if span.note_start is not None else None
-        reading = read_note(note_text, province, issuer=issuer) if note_text is not None else None
+        start, end = views.original(span.start), views.original(span.end, end=True)
+        text_end = views.original(span.note_start) if span.note_start is not None else end
+        note_start = views.original(span.note_start) if span.note_start is not None else None
+        note_end = views.original(span.note_end, end=True) if span.note_end is not None else None
+        note_view = view_text[span.note_start : span.note_end] if span.note_start is not None else None
+        reading = read_note(note_view, province, issuer=issuer) if note_view is not None else None
         task_rows.append(
             {
                 "task_id": tid,
                 "source_id": source_id,
                 "seq": seq,
-                "heading_path": HEADING_SEPARATOR.join(block.heading_path),
-                "heading_titles": list(block.heading_path),
-                "text": full_text[span.start : text_end].strip(),
-                "note_text": note_text,
-                "char_start": span.start,
-                "char_end": span.end,
-                "note_char_start": span.note_start,
-                "note_char_end": span.note_end,
+                "heading_path": HEADING_SEPARATOR.join(headings[span.block].heading_path),
+                "heading_titles": list(headings[span.block].heading_path),
+                "text": full_text[start:text_end].strip(),
+                "note_text": full_text[note_start:note_end] if note_start is not None else None,
+                "char_start": start,
+                "char_end": end,
+                "note_char_start": note_start,
+                "note_char_end": note_end,
                 "page": block.page_at(max(0, span.start - block.char_start)),  # where the task starts
-                "clause_ids": [c for c, s, e in clause_spans if s < span.end and e > span.start],
+                "clause_ids": [c for c, s, e in clause_spans if s < end and e > start],
                 "deadline": "；".join(reading.deadlines) if reading and reading.deadlines else None,
             }
         )
         if reading is None:
             continue
         for m in reading.mentions:
+            m_start = views.original(span.note_start + m.start)
+            m_end = views.original(span.note_start + m.end, end=True)
             agency_rows.append(
                 {
                     "task_id": tid,
                     "source_id": source_id,
                     "position": m.position,
                     "role": m.role,
-                    "mention": m.mention,
+                    "mention": full_text[m_start:m_end],
                     "name": m.name,
                     "jurisdiction": m.jurisdiction,
                     "unit": m.unit,
                     "province": m.province,
                     "is_group": m.is_group,
-                    "char_start": span.note_start + m.start,
-                    "char_end": span.note_start + m.end,
+                    "char_start": m_start,
+                    "char_end": m_end,
                 }
             )
     return pl.DataFrame(task_rows, schema=TASK_SCHEMA), pl.DataFrame(agency_rows, schema=TASK_AGENCY_SCHEMA)
