@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -41,13 +42,20 @@ def _run(args: argparse.Namespace) -> int:
         print(f"error: the catalogue {catalog} lists no notices (add entries under 'notices:')", file=sys.stderr)
         return EXIT_USAGE
 
+    # Runs are recorded in the Dagster instance the UI reads (make dev): the repo's dagster_home
+    # unless DAGSTER_HOME says otherwise.
+    os.environ.setdefault("DAGSTER_HOME", str(settings.REPO_ROOT / "dagster_home"))
     import dagster as dg
 
     from pipelines.definitions import defs
+    from pipelines.defs.console import root_cause
     from pipelines.summary import run_status, summary
+    from pipelines.warehouse import connect
     from pipelines.writer_lock import WarehouseBusy, writer_lock
 
     warehouse = settings.warehouse_path()
+    dbt_log = warehouse.parent / "logs" / "dbt.log"
+    os.environ["NOTICES_DBT_LOG"] = str(dbt_log)  # dbt's own log goes there, not to the terminal
     print(f"catalogue: {catalog} ({len(entries)} entries)", flush=True)
     started = time.monotonic()
     run_config = {
@@ -57,13 +65,26 @@ def _run(args: argparse.Namespace) -> int:
             "extracted_tasks": {"config": {"force": args.force}},
             "extracted_promises": {"config": {"force": args.force}},
         },
-        "loggers": {"console": {"config": {"log_level": args.log_level}}},
+        # DEBUG: Dagster's own console log (every event); otherwise one line per stage and failure.
+        "loggers": (
+            {"console": {"config": {"log_level": "DEBUG"}}} if args.log_level == "DEBUG"
+            else {"terse_console": {"config": {"log_level": args.log_level}}}
+        ),
     }
+    selection = [dg.AssetKey(name) for name in args.select.replace(",", " ").split()] if args.select else None
+    if selection is not None:
+        # Config only for the selected Python assets (Dagster refuses config for unselected ones).
+        chosen = {key.to_user_string() for key in selection}
+        run_config["ops"] = {op: cfg for op, cfg in run_config["ops"].items() if op in chosen}
     try:
         with writer_lock(warehouse, what="pipelines.cli run"):
+            # Wait here (bounded) for any other program holding the DuckDB file, and say who.
+            with connect(warehouse):
+                pass
             job = defs.resolve_implicit_global_asset_job_def()
             result = job.execute_in_process(
-                run_config=run_config, instance=dg.DagsterInstance.get(), raise_on_error=False
+                run_config=run_config, instance=dg.DagsterInstance.get(), raise_on_error=False,
+                asset_selection=selection,
             )
     except WarehouseBusy as e:
         print(f"error: {e}", file=sys.stderr)
@@ -72,15 +93,28 @@ def _run(args: argparse.Namespace) -> int:
     print(summary(warehouse, seconds=seconds), flush=True)
     if not result.success:
         failures = [
-            f"{e.step_key}: {e.event_specific_data.error.message.strip().splitlines()[0]}"
+            f"{e.step_key}: {root_cause(e.event_specific_data.error)}"
             for e in result.all_events
             if e.is_step_failure and e.event_specific_data and e.event_specific_data.error
         ]
-        print("the run failed; the reader snapshot was not updated:", file=sys.stderr)
+        print(f"the run failed; the reader snapshot was not updated (dbt's log: {dbt_log}):", file=sys.stderr)
         for line in failures or ["see the Dagster logs (make dev)"]:
             print(f"  {line}", file=sys.stderr)
         return EXIT_FAILED
-    return EXIT_SOURCES_FAILED if run_status(warehouse) == "sources failed" else EXIT_OK
+    # Sources failed in this run's Python stages, or (after a full run) in source_status.
+    if _failed_in_run(result) or (selection is None and run_status(warehouse) == "sources failed"):
+        return EXIT_SOURCES_FAILED
+    return EXIT_OK
+
+
+def _failed_in_run(result) -> int:
+    """Sources the Python stages of this run failed on (their materialisations' ``failed``)."""
+    total = 0
+    for event in result.all_events:
+        if event.is_step_materialization:
+            entry = event.event_specific_data.materialization.metadata.get("failed")
+            total += int(entry.value) if entry is not None else 0
+    return total
 
 
 def _summary(args: argparse.Namespace) -> int:
@@ -106,13 +140,15 @@ def main(argv: list[str] | None = None) -> int:
     run = sub.add_parser("run", help="validate the catalogue, materialise every asset, print the summary")
     run.add_argument("--refetch", action="store_true", help="download HTTP sources again even when cached")
     run.add_argument("--force", action="store_true", help="re-process every source, not only new or changed ones")
+    run.add_argument("--select", default="", help="only these assets, e.g. 'fetched_notices parsed_notices' (default: all)")
     run.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"],
                      help="Dagster's console log level (DEBUG shows every event; the UI always has them)")
     run.set_defaults(func=_run)
     sub.add_parser("summary", help="print the warehouse's summary").set_defaults(func=_summary)
     sub.add_parser("publish", help="refresh the reader snapshot from the marts").set_defaults(func=_publish)
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # Dagster also forwards its events to the Python logger "dagster": the terse logger already said it.
+    logging.getLogger("dagster").setLevel(logging.ERROR)
     return args.func(args)
 
 

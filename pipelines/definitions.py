@@ -4,6 +4,7 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines.defs.checks import parse_checks
+from pipelines.defs.console import terse_console
 from pipelines.defs.dbt import dbt_resource, dbt_warehouse
 from pipelines.defs.extract import extracted_promises, extracted_tasks
 from pipelines.defs.ingest import fetched_notices, parsed_notices
@@ -23,6 +24,8 @@ defs = dg.Definitions(
     asset_checks=CHECKS,
     jobs=[dg.define_asset_job("materialize_all", selection=dg.AssetSelection.all())],
     resources=make_resources(NoticesConfig.from_env()),
+    # The CLI's terminal output (python -m pipelines.cli run); the UI keeps Dagster's full log.
+    loggers={"terse_console": terse_console},
     # One process, assets in order: every asset writes the same DuckDB file, which allows one
     # writer at a time, so parallel steps would only wait on each other's locks.
     executor=dg.in_process_executor,

@@ -12,6 +12,7 @@ from datetime import date
 
 import polars as pl
 
+from pipelines import faults
 from pipelines.catalog import CatalogEntry
 from pipelines.clauses import CLAUSE_SCHEMA, clause_frame
 from pipelines.code_version import modules_version
@@ -119,6 +120,7 @@ class ParseTask:
 
 def parse_task(task: ParseTask) -> dict[str, pl.DataFrame]:
     """Bytes of one source → its frames (runs in a worker process)."""
+    faults.checkpoint("parse")
     data = RawStore(task.raw_dir).get(task.sha256)
     notice = parse_source(data, task.content_type, task.entry)
     return source_frames(task.entry, notice, task.sha256, len(data), task.final_url, parse_key=task.parse_key)

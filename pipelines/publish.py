@@ -48,6 +48,8 @@ def publish_snapshot(warehouse: Path, target: Path) -> dict[str, int]:
         conn.execute("insert into meta.snapshots values (?, ?, ?)", [utc_now(), build[0] if build else None, str(target)])
         conn.execute("checkpoint")  # everything in the main file, nothing left in the WAL
         target.parent.mkdir(parents=True, exist_ok=True)
+        for stale in target.parent.glob(f".{target.name}.*.tmp"):  # left by a run killed mid-copy
+            stale.unlink(missing_ok=True)
         tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:
             # Copied while this process holds the writer connection: no one else writes meanwhile.

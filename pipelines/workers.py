@@ -16,6 +16,8 @@ import multiprocessing
 import os
 import resource
 import signal
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -59,13 +61,27 @@ class WorkError:
     message: str
 
 
-def _init_worker(memory_mb: int) -> None:
+def _init_worker(memory_mb: int, main_pid: int) -> None:
     # One thread per worker for Polars: the pool already uses every core.
     os.environ["POLARS_MAX_THREADS"] = "1"
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     if memory_mb > 0:
         limit = memory_mb * 2**20
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    threading.Thread(target=_exit_with, args=(main_pid,), daemon=True, name="exit-with-main").start()
+
+
+def _exit_with(main_pid: int) -> None:
+    """End this worker when the main process is gone (killed, OOM): a worker's parent is the fork
+    server, which itself waits for its workers, so nothing else would stop a worker mid-task."""
+    while True:
+        time.sleep(0.5)
+        try:
+            os.kill(main_pid, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:  # alive, another user's: cannot happen for our own parent, keep going
+            pass
 
 
 def _guarded(fn: Callable[[Any], Any], payload: Any) -> Any:
@@ -101,7 +117,9 @@ def run_bounded(
     window = 2 * workers
     pending: deque[tuple[K, Any]] = deque()
     it = iter(tasks)
-    with ProcessPool(max_workers=workers, initializer=_init_worker, initargs=(limits.memory_mb,), context=context) as pool:
+    with ProcessPool(
+        max_workers=workers, initializer=_init_worker, initargs=(limits.memory_mb, os.getpid()), context=context
+    ) as pool:
         try:
             exhausted = False
             while True:

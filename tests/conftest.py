@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -40,6 +41,7 @@ class Route:
 
     responses: list[tuple[int, dict[str, str], bytes]]
     hits: int = 0
+    delay_per_byte: float = 0.0  # > 0: the body trickles out one byte at a time
 
 
 @dataclass
@@ -72,7 +74,19 @@ def http_server() -> Iterator[LoopbackServer]:
                 self.send_header(k, v)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            if not route.delay_per_byte:
+                self.wfile.write(body)
+                return
+            deadline = time.monotonic() + 60  # bounded, whatever the client does
+            for i in range(len(body)):
+                if time.monotonic() > deadline:
+                    break
+                try:
+                    self.wfile.write(body[i : i + 1])
+                    self.wfile.flush()
+                except OSError:  # the client gave up: that is the point
+                    break
+                time.sleep(route.delay_per_byte)
 
         def log_message(self, *args) -> None:
             pass

@@ -1,6 +1,7 @@
 """The dbt project as Dagster assets: seeds, staging, intermediate and mart models; dbt tests
 become asset checks. Sources map to the Python assets via `meta.dagster.asset_key` in YAML."""
 
+import contextlib
 import os
 import shutil
 import sys
@@ -49,9 +50,22 @@ def dbt_warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource, notice
     # so wait for the file here first, as every other writer does (bounded, says who holds it).
     with connect(Path(notices.warehouse_path)):
         pass
-    with notices.writer_lock("dbt build"):
+    with notices.writer_lock("dbt build"), _dbt_output():
         yield from dbt.cli(["build"], context=context).stream()
     prune_run_folders(Path(dbt_project.project_dir) / "target")
+
+
+@contextlib.contextmanager
+def _dbt_output():
+    """dagster-dbt echoes dbt's log to stdout. With NOTICES_DBT_LOG set (the CLI sets it), that
+    goes to the file instead, so the terminal shows one line per stage; the UI keeps the events."""
+    path = os.environ.get("NOTICES_DBT_LOG")
+    if not path:
+        yield
+        return
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+        yield
 
 
 def prune_run_folders(target: Path, keep: int = 5, min_age_seconds: float = 3600) -> None:

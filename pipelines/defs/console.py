@@ -1,0 +1,73 @@
+"""A terse Dagster logger for the terminal: what each stage did, and why a step failed, one line each.
+
+Dagster's default console logger prints every framework event (step start, output, type check,
+materialisation …) with run ids and timestamps: some 600 lines for the bundled corpus. The CLI
+(``python -m pipelines.cli run``) uses this logger instead; every event is still stored in the
+Dagster instance and shown in the UI (``make dev``).
+"""
+from __future__ import annotations
+
+import logging
+import sys
+
+import dagster as dg
+
+
+def root_cause(error) -> str:
+    """The first line of the innermost error that is not Dagster's own wrapper."""
+    while error is not None and error.cls_name and error.cls_name.startswith("Dagster") and error.cause is not None:
+        error = error.cause
+    if error is None:
+        return "unknown error"
+    message = (error.message or "").strip().splitlines()
+    text = message[0] if message else error.cls_name
+    # SerializableErrorInfo messages read "ClassName: text"; the class adds nothing for our errors.
+    for prefix in ("WarehouseBusy: ", "WarehouseWriteError: ", "CatalogError: "):
+        text = text.removeprefix(prefix)
+    return text
+
+
+# dagster-dbt's notes about its own bookkeeping (dbt source tests it records as observations).
+_DBT_NOISE = ("Logging an `AssetObservation` instead of an `AssetCheckResult`",)
+
+
+class _ToolHandler(logging.Handler):
+    def __init__(self, stream) -> None:
+        super().__init__()
+        self.stream = stream
+
+    def emit(self, record: logging.LogRecord) -> None:
+        meta = getattr(record, "dagster_meta", None)
+        if meta is None:
+            return
+        step = meta.get("step_key") or ""
+        event = meta.get("dagster_event")
+        if event is not None:
+            if event.is_step_failure and event.event_specific_data is not None:
+                self._write(f"{step} failed: {root_cause(event.event_specific_data.error)}")
+            return
+        message = str(meta.get("orig_message") or "")
+        if message.startswith(_DBT_NOISE):
+            return
+        if step.startswith("dbt_warehouse") and record.levelno < logging.WARNING:
+            # dagster-dbt narrates dbt's run; keep only its start and end.
+            if not message.startswith(("Running dbt command", "Finished dbt command")):
+                return
+            message = message.replace("Running dbt command", "dbt: running").replace("Finished dbt command", "dbt: finished")
+        if record.levelno >= logging.WARNING:
+            message = f"warning: {message}"
+        self._write(message)
+
+    def _write(self, line: str) -> None:
+        self.stream.write(line.rstrip() + "\n")
+        self.stream.flush()
+
+
+@dg.logger(
+    config_schema={"log_level": dg.Field(str, default_value="INFO", is_required=False)},
+    description="Terse terminal output: stage progress and step failures, one line each.",
+)
+def terse_console(init_context: dg.InitLoggerContext) -> logging.Logger:
+    logger = logging.Logger("notices-warehouse", level=init_context.logger_config["log_level"])
+    logger.addHandler(_ToolHandler(sys.stdout))
+    return logger
