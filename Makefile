@@ -16,11 +16,12 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 DBT_SOURCES := $(shell find dbt_project/models dbt_project/seeds dbt_project/macros dbt_project/tests -type f 2>/dev/null) dbt_project/dbt_project.yml
 MANIFEST := dbt_project/target/manifest.json
 
-.PHONY: setup run publish test dev manifest chart clean help
+.PHONY: setup run publish test eval dev manifest chart clean help
 
 help:
 	@echo "make run    set up .venv and materialise every asset on the catalogue (default: bundled corpus)"
 	@echo "make test   set up and run the test suite"
+	@echo "make eval   score the extractors on the evaluation corpus (eval/REPORT.md)"
 	@echo "make dev    start the Dagster UI on the same definitions"
 	@echo "make publish refresh the reader snapshot from the marts (after a dbt build by hand)"
 	@echo "make chart  draw the target timeline from the warehouse (warehouse/targets.png)"
@@ -52,6 +53,9 @@ publish: setup
 
 test: setup manifest
 	$(BIN)/pytest -n 2 --dist loadfile
+
+eval: setup manifest
+	$(BIN)/python -m pipelines.evaluation
 
 dev: setup manifest
 	$(BIN)/dagster dev -w workspace.yaml

@@ -18,7 +18,7 @@ from pipelines.clauses import CLAUSE_SCHEMA, clause_frame
 from pipelines.code_version import modules_version
 from pipelines.model import Paragraph, ParsedNotice, ParseError, UnreadableText
 from pipelines.parse.html import parse_html
-from pipelines.parse.metadata import normalize_doc_number, province_of
+from pipelines.parse.metadata import issuer_from_title, normalize_doc_number, province_of
 from pipelines.parse.pdf import parse_pdf
 from pipelines.rawstore import RawStore
 from pipelines.textquality import readable_problem
@@ -64,7 +64,10 @@ PARAGRAPH_SCHEMA: dict[str, pl.DataType] = {
 
 
 def parse_code_version() -> str:
-    return modules_version(PARSE_MODULES)
+    from pipelines.seeds import SEEDS_DIR
+
+    # The parsers read the division lists (provinces of cities and counties) from the seeds.
+    return modules_version(PARSE_MODULES + ["pipelines.seeds"], [SEEDS_DIR / "admin_divisions.csv", SEEDS_DIR / "county_divisions.csv"])
 
 
 def parse_input_key(content_sha256: str, entry: CatalogEntry) -> str:
@@ -103,6 +106,8 @@ def parse_source(data: bytes, content_type: str | None, entry: CatalogEntry) -> 
     for key, value in entry.overrides.items():
         if key != "province":
             setattr(notice, key, value)
+    if not notice.issuer:  # GB/T 9704 titles name their issuer: 洛阳市人民政府关于印发…的通知
+        notice.issuer = issuer_from_title(notice.title)
     return notice
 
 
@@ -136,7 +141,10 @@ def source_frames(
 ) -> dict[str, pl.DataFrame]:
     """The rows one source contributes to raw.sources, raw.paragraphs and raw.clauses."""
     clauses = clause_frame(entry.source_id, notice)
-    province = entry.overrides.get("province") or province_of(notice.issuer) or province_of(notice.doc_number)
+    province = (
+        entry.overrides.get("province") or province_of(notice.issuer) or province_of(notice.doc_number)
+        or province_of(issuer_from_title(notice.title))
+    )
     source = {
         "source_id": entry.source_id,
         "url": entry.url,

@@ -41,9 +41,9 @@ CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 def roles(note: str, province: str | None, issuer: str | None = None) -> dict[str, list[str]]:
     """The note's agency names grouped by role, in note order."""
-    out: dict[str, list[str]] = {LEAD: [], CO: [], RESPONSIBLE: []}
+    out: dict[str, list[str]] = {LEAD: [], CO: [], RESPONSIBLE: []}  # guide, supervise: only when named
     for m in parse_note(note, province, issuer=issuer):
-        out[m.role].append(m.name)
+        out.setdefault(m.role, []).append(m.name)
     return out
 
 
@@ -365,7 +365,7 @@ def test_a_party_committees_departments_are_not_ministries():
             "北京市朝阳区人民政府",
             {LEAD: ["北京市朝阳区发展改革委"], CO: ["北京市规划自然资源委朝阳分局", "北京市朝阳区财政局"], RESPONSIBLE: []},
         ),
-        ("（县发展改革局负责）", "湖南省", "长沙县人民政府", {LEAD: [], CO: [], RESPONSIBLE: ["长沙县发展改革局"]}),
+        ("（县发展改革局负责）", "湖南省", "长沙县人民政府", {LEAD: [], CO: [], RESPONSIBLE: ["长沙市长沙县发展改革局"]}),
         ("（市发展改革局负责）", "湖南省", "浏阳市人民政府", {LEAD: [], CO: [], RESPONSIBLE: ["浏阳市发展改革局"]}),
         # 省、市 in a city's notice: the province's and the city's.
         (
@@ -542,7 +542,7 @@ def test_more_note_styles(note, expected):
         (
             "（各地级以上市人民政府负责，省有关部门指导）",
             "广东省",
-            {LEAD: [], CO: ["广东省有关部门"], RESPONSIBLE: ["广东省各地级以上市人民政府"]},
+            {LEAD: [], CO: [], RESPONSIBLE: ["广东省各地级以上市人民政府"], "guide": ["广东省有关部门"]},
         ),
         (
             "（省发展改革委牵头，省财政厅按职责分工负责；各设区市人民政府具体实施；6月底前完成）",

@@ -33,23 +33,28 @@ from dataclasses import dataclass, field
 from pipelines.seeds import load_seed
 from pipelines.textnorm import normalize_text
 
-LEAD, CO, RESPONSIBLE = "lead", "co", "responsible"
+LEAD, CO, RESPONSIBLE, GUIDE, SUPERVISE = "lead", "co", "responsible", "guide", "supervise"
+ROLES = (LEAD, CO, RESPONSIBLE, GUIDE, SUPERVISE)
 _DEADLINE_ROLE = "deadline"  # a segment that states when, not who
+_PERSON_ROLE = "person"  # a segment that names people (责任领导：张三), not agencies
 
 # Labels of note lines: 责任单位：… / 牵头单位：…；配合单位：…  (None: decided by markers inside).
 _LABEL_VERBS = {
     "牵头": LEAD, "主办": LEAD, "主责": LEAD, "主要责任": LEAD,
     "责任": None, "实施": None, "承办": None,
     "配合": CO, "参与": CO, "协办": CO, "协作": CO, "协同": CO, "协助": CO,
+    "指导": GUIDE, "督导": GUIDE, "监督": SUPERVISE,
 }
-AGENCY_LABEL = r"(?:主要责任|牵头|主办|主责|责任|实施|承办|配合|参与|协办|协作|协同|协助)(?:单位|部门|主体)"
+AGENCY_LABEL = r"(?:主要责任|牵头|主办|主责|责任|实施|承办|配合|参与|协办|协作|协同|协助|指导|督导|监督)(?:单位|部门|主体)"
+# Labels of people, not agencies: 责任领导：张三；牵头单位：… (the people are left out).
+PERSON_LABEL = r"(?:责任|分管|牵头|包保|督办|联系)(?:市|区|县|省)?(?:级)?(?:领导|负责人|人)"
 DEADLINE_LABEL = r"(?:完成时限|完成时间|完成期限|完成节点|时间节点|时间进度|时限要求|时间要求|进度要求|进度安排|实施期限|时间安排|时限|期限)"
-_LABEL = re.compile(rf"({AGENCY_LABEL}|{DEADLINE_LABEL})\s*[:：]\s*")
+_LABEL = re.compile(rf"({AGENCY_LABEL}|{DEADLINE_LABEL}|{PERSON_LABEL})\s*[:：]\s*")
 # A role marker closes the agencies before it: its verb gives the role, the words before it
 # (等 / 等单位, 按照各自的职责分工, 分别, 共同 …) go with it.
 _VERBS = (
     "牵头负责|牵头落实|牵头实施|牵头|负总责|负责落实|负责实施|负责|配合落实|配合实施|配合|参与实施|参与|"
-    "协助|协同|协办|指导督促|督促指导|指导|督导|支持|组织实施|抓好落实|落实|实施"
+    "协助|协同|协办|指导督促|督促指导|指导|督导|监督|支持|组织实施|抓好落实|落实|实施"
 )
 _MARKER = re.compile(
     r"(?:等(?:单位|部门)?)?\s*"
@@ -61,13 +66,22 @@ _ENDS_WITH_MARKER = re.compile(rf"(?:{_VERBS})\s*[。]?\s*$")
 _MARKER_ROLES = {
     "牵头": LEAD, "牵头负责": LEAD, "牵头落实": LEAD, "牵头实施": LEAD, "负总责": LEAD,
     "配合": CO, "配合落实": CO, "配合实施": CO, "参与": CO, "参与实施": CO, "协助": CO, "协同": CO, "协办": CO,
-    "指导": CO, "督导": CO, "指导督促": CO, "督促指导": CO, "支持": CO,
+    "指导": GUIDE, "督导": GUIDE, "指导督促": GUIDE, "督促指导": GUIDE, "监督": SUPERVISE, "支持": CO,
 }
 # "省发展改革委（牵头）、省财政厅": a role written as an item's annotation.
 _ANNOTATED_ROLE = re.compile(r"[（(]\s*(牵头|主办|主责|配合|参与|协办|协助)(?:单位|部门)?\s*[）)]")
 # "（列第一位者为牵头单位）": the first agency leads, the others work with it.
-_FIRST = r"(?:排名|排列|排|列)?在?(?:第一位|首位|第一)(?:的|者)?(?:单位|部门)?(?:为|是)牵头(?:单位|部门)?"
-_FIRST_LEADS = re.compile(rf"[（(]\s*{_FIRST}\s*[）)]|{_FIRST}")
+_FIRST = (
+    r"(?:排名|排列|排|列)?在?(?:第一位|首位|第一)(?:的|者)?(?:单位|部门)?(?:为|是)牵头"
+    r"(?:或[\u4e00-\u9fff]{2,4}?)?(?:单位|部门)?"
+)
+_FIRST_LEADS = FIRST_LEADS = re.compile(rf"[（(]\s*{_FIRST}\s*[）)]|{_FIRST}")
+# The declaration applies from where it stands on: "（…列第一位的为牵头单位，下同）".
+FIRST_LEADS_ONWARD = re.compile(rf"{_FIRST}[^。；;]{{0,6}}?下同")
+# People and offices of people named in a note are not agencies: 分管副省长, 协管副秘书长, 市领导.
+_OFFICIAL = re.compile(r"(?:副)?(?:省长|市长|区长|县长|州长|旗长|主席|秘书长|书记)$|领导(?:同志)?$")
+# A joiner left at the head of an item (…等和各省级人民政府): no name starts with one.
+_LEADING_JOINER = re.compile(r"^(?:以及|及|和|与)(?=[\u4e00-\u9fff]{2})")
 # A run that says when rather than who: 2018年底前完成, 完成时限：2020年, 长期坚持, 持续推进.
 _DEADLINE = re.compile(
     rf"^(?:{DEADLINE_LABEL}\s*:\s*)?(?:[于在到至截止]+\s*)?"
@@ -369,10 +383,31 @@ def issuing(province: str | None, issuer: str | None = None) -> Issuing:
     m = _COUNTY.match(text) or _COUNTY_DEPARTMENT.match(text)
     if m and not _NOT_A_PLACE.search(m.group(1)):
         county = m.group(1)
+        if pref is None:  # 蔡甸区人民政府: the county list says whose district it is (武汉市, 湖北省)
+            found = _county_owner(county, prov.name if prov else None)
+            if found is not None:
+                pref, prov = found
         owner = pref or (prov if prov is not None and prov.kind == "市" else None)
-        if owner is not None and not county.startswith(owner.name):
+        # A district or county is named with its city (鞍山市立山区); a county-level city by itself.
+        if owner is not None and not county.startswith(owner.name) and not county.endswith("市"):
             county = owner.name + county
     return Issuing(prov, pref, county)
+
+
+@functools.lru_cache(maxsize=4096)
+def _county_owner(county: str, province: str | None) -> tuple[Division | None, Division] | None:
+    """(prefecture, province) of a county-level division named ``county`` (in ``province``, if
+    known), from the county_divisions seed; None if there is no such county or several."""
+    g = _gazetteer()
+    rows = [r for r in load_seed("county_divisions") if r["name"] == county and (province is None or r["province"] == province)]
+    if len(rows) != 1:
+        return None
+    row = rows[0]
+    prov = g.by_name.get(row["province"])
+    if prov is None:
+        return None
+    pref = g.by_name.get(row["prefecture"]) if row["prefecture"] and row["prefecture"] != row["province"] else None
+    return pref, prov
 
 
 # ---------------------------------------------------------------------------------------------
@@ -483,6 +518,8 @@ def role_segments(body: Span) -> list[tuple[Span, str | None]]:
         label = m.group(1)
         if re.fullmatch(DEADLINE_LABEL, label):
             role: str | None = _DEADLINE_ROLE
+        elif re.fullmatch(PERSON_LABEL, label):
+            role = _PERSON_ROLE
         else:
             role = _LABEL_VERBS[re.sub("(单位|部门|主体)$", "", label)]
         labelled.append((Span(body.text[m.end() : end], body.start + m.end()), role))
@@ -490,6 +527,8 @@ def role_segments(body: Span) -> list[tuple[Span, str | None]]:
     segments: list[tuple[Span, str | None]] = []
     for span, label_role in labelled:
         start = 0
+        if label_role == _PERSON_ROLE:
+            continue  # people, not agencies
         if label_role != _DEADLINE_ROLE:
             for m in _MARKER.finditer(span.text):
                 role = _MARKER_ROLES.get(m.group(1), label_role)
@@ -773,16 +812,21 @@ def _mask(text: str, pattern: re.Pattern[str]) -> tuple[str, bool]:
     return pattern.sub(blank, text), found
 
 
-def read_note(note: str, province: str | None, *, issuer: str | None = None) -> NoteReading:
+def read_note(
+    note: str, province: str | None, *, issuer: str | None = None, first_leads: bool = False
+) -> NoteReading:
     """The agencies a responsibility note names, in order, with their roles, and its deadlines.
 
     ``province`` is the issuing province ("广东省" or "广东") and ``issuer`` the issuing body (长沙市人民
     政府), which tell what 省 / 自治区 / 市 / 州 / 县 / 区 mean. Offsets are relative to ``note``. Vague
-    groups are kept, flagged ``is_group``.
+    groups are kept, flagged ``is_group``; people (分管副省长) are left out. ``first_leads``: the notice
+    declared that the first agency of a plain list leads ("排在第一位的为牵头单位，下同"); a note
+    may also declare it for itself.
     """
     context = issuing(province, issuer)
     own = context.province.name if context.province else None
-    masked, first_leads = _mask(note, _FIRST_LEADS)
+    masked, declared = _mask(note, _FIRST_LEADS)
+    first_leads = first_leads or declared
     rows: list[tuple[_Item, str | None, str | None, str, str | None]] = []
     deadlines: list[str] = []
 
@@ -799,6 +843,12 @@ def read_note(note: str, province: str | None, *, issuer: str | None = None) -> 
                 if k == 0 and part.text.endswith("牵头"):
                     part = _trim(Span(part.text[:-2], part.start))
             for item in expand_shared_suffix(part, own):
+                joiner = _LEADING_JOINER.match(item.text)
+                if joiner:
+                    item = _Item(_trim(Span(item.span.text[joiner.end():], item.span.start + joiner.end())),
+                                 item.text[joiner.end():], item.place)
+                if _OFFICIAL.search(item.text):
+                    continue
                 annotated = _ANNOTATED_ROLE.search(item.span.text)
                 item_role = _MARKER_ROLES.get(annotated.group(1), LEAD) if annotated else part_role
                 jurisdiction, unit, owner, carry = qualify(item, carry, context)

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import polars as pl
 
 from pipelines.extract.agencies import (
-    AGENCY_LABEL, DEADLINE_LABEL, is_deadline_note, looks_like_note, read_note, top_level_brackets,
+    AGENCY_LABEL, DEADLINE_LABEL, FIRST_LEADS_ONWARD, FIRST_LEADS, is_deadline_note, looks_like_note, read_note,
+    top_level_brackets,
 )
 from pipelines.extract._textview import TextView
 from pipelines.model import Paragraph
@@ -61,7 +62,8 @@ _INLINE_LABEL = re.compile(rf"(?<=[。；;])\s*(?={AGENCY_LABEL}\s*[:：])")
 _DEADLINE_LINE = re.compile(rf"^\s*{DEADLINE_LABEL}\s*[:：]")
 # Where a notice's body ends: the signature date or the attachments.
 _BODY_END = re.compile(r"^\s*(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|附件\s*[:：\d])")
-_OPEN, _CLOSE = "（(", "）)"
+# Brackets a note may stand in (the view has half-width ( ) [ ] for （） ［］): 〔责任单位：…〕, 【…】.
+_OPEN, _CLOSE = "（(〔[【", "）)〕]】"
 
 
 def task_id(source_id: str, seq: int) -> str:
@@ -106,7 +108,7 @@ def find_notes(block: Block) -> list[tuple[int, int]]:
         start = len(text) - len(text.lstrip())
         return [(start, len(text.rstrip()))]
     found: list[tuple[int, int]] = []
-    for opened, i in top_level_brackets(text, _OPEN, _CLOSE):  # notes use round brackets only
+    for opened, i in top_level_brackets(text, _OPEN, _CLOSE):
         content = text[opened + 1 : i]
         adjacent = bool(found) and not text[found[-1][1] : opened].strip()
         if looks_like_note(content) or (adjacent and is_deadline_note(content)):
@@ -296,6 +298,16 @@ class _Views:
         return self.starts[k] + (view.index[local] if local < len(view.index) else len(view.original))
 
 
+def _first_leads_declared(view_text: str, spans: list[TaskSpan]) -> list[int]:
+    """Where the notice declares that the first agency of a list leads ("各项任务中排在第一位的为牵头
+    单位"): in its text, or in a note with "下同". Each applies to the notes that end after it (a
+    declaration inside one note without 下同 is that note's own, read by ``read_note``)."""
+    notes = [(s.note_start, s.note_end) for s in spans if s.note_start is not None]
+    at = [m.start() for m in FIRST_LEADS_ONWARD.finditer(view_text)]
+    at += [m.start() for m in FIRST_LEADS.finditer(view_text) if not any(a <= m.start() < b for a, b in notes)]
+    return sorted(at)
+
+
 def extract_tasks(
     source_id: str,
     paragraphs: list[Paragraph],
@@ -322,6 +334,7 @@ def extract_tasks(
     notes = _join_note_lines(blocks, [Note(k, s, e, k) for k, b in enumerate(blocks) for s, e in find_notes(b)])
     spans = _note_tasks(blocks, notes) if notes else _item_tasks(blocks)
     view_text = "\n".join(b.text for b in blocks)
+    declared = _first_leads_declared(view_text, spans)
 
     clause_spans = (
         list(zip(clauses["clause_id"].to_list(), clauses["char_start"].to_list(), clauses["char_end"].to_list()))
@@ -338,7 +351,8 @@ def extract_tasks(
         note_start = views.original(span.note_start) if span.note_start is not None else None
         note_end = views.original(span.note_end, end=True) if span.note_end is not None else None
         note_view = view_text[span.note_start : span.note_end] if span.note_start is not None else None
-        reading = read_note(note_view, province, issuer=issuer) if note_view is not None else None
+        first_leads = any(at < span.note_end for at in declared) if span.note_end is not None else False
+        reading = read_note(note_view, province, issuer=issuer, first_leads=first_leads) if note_view is not None else None
         task_rows.append(
             {
                 "task_id": tid,

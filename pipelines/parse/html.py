@@ -17,6 +17,7 @@ from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, P
 
 from pipelines.model import Paragraph, ParsedNotice, ParseError
 from pipelines.parse.metadata import (
+    clean_title,
     date_line,
     find_doc_numbers,
     find_signature,
@@ -24,6 +25,7 @@ from pipelines.parse.metadata import (
     label_field,
     opens_letter,
     parse_cn_date,
+    plausible_title,
     split_label_value,
 )
 from pipelines.textnorm import is_cjk
@@ -527,8 +529,14 @@ class _Meta:
 
     def get(self, name: str) -> str | date | None:
         for tier in (self.table, self.meta, self.labels, self.text, self.fallback):
-            if tier.get(name):
-                return tier[name]
+            value = tier.get(name)
+            if not value:
+                continue
+            if name == "title":  # a site's or column's name is no title (政府信息公开, 法规资料库)
+                value = clean_title(str(value))
+                if not plausible_title(value):
+                    continue
+            return value
         return None
 
 

@@ -5,8 +5,12 @@ the province an issuer or a 文号 belongs to, and recognise the labels of a por
 """
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
+
+from pipelines.seeds import load_seed
+from pipelines.textnorm import to_simplified
 
 # --- 文号 -----------------------------------------------------------------------------------------
 
@@ -51,8 +55,9 @@ def find_doc_number(text: str) -> str | None:
 
 
 def normalize_doc_number(s: str) -> str:
-    """Canonical form of a 文号 for matching: brackets → 〔〕, 號 → 号, full-width digits, no spaces."""
-    s = s.translate(_BRACKETS).translate(_FULLWIDTH_DIGITS).replace("號", "号")
+    """Canonical form of a 文号 for matching: Simplified (國辦函 → 国办函), brackets → 〔〕, 號 → 号,
+    full-width digits, no spaces."""
+    s = to_simplified(s.translate(_BRACKETS).translate(_FULLWIDTH_DIGITS)).replace("號", "号")
     return re.sub(r"\s+", "", s)
 
 
@@ -164,9 +169,76 @@ def province_of(issuer_or_doc_number: str | None) -> str | None:
         return None
     doc = find_doc_number(issuer_or_doc_number)
     if doc:
-        return _BY_ABBREVIATION.get(doc[0])
-    m = _SHORT_NAMES.search(issuer_or_doc_number)
-    return _BY_SHORT_NAME[m.group()] if m else None
+        return _BY_ABBREVIATION.get(to_simplified(doc[0]))
+    text = to_simplified(re.sub(r"\s+", "", issuer_or_doc_number))
+    m = _SHORT_NAMES.search(text)
+    if m:
+        return _BY_SHORT_NAME[m.group()]
+    return _province_of_place(text)
+
+
+@functools.lru_cache(maxsize=1)
+def _places() -> tuple[re.Pattern[str], dict[str, str]]:
+    """A pattern of prefecture and county names (full names) and the province each belongs to;
+    a county name two provinces share (朝阳区) is left out."""
+    owner: dict[str, set[str]] = {}
+    for r in load_seed("admin_divisions"):
+        if r["level"] == "prefecture":
+            owner.setdefault(r["name"], set()).add(r["province"])
+    for r in load_seed("county_divisions"):
+        owner.setdefault(r["name"], set()).add(r["province"])
+    unique = {name: next(iter(p)) for name, p in owner.items() if len(p) == 1 and len(name) >= 3}
+    return re.compile("|".join(sorted(map(re.escape, unique), key=len, reverse=True))), unique
+
+
+def _province_of_place(text: str) -> str | None:
+    """The province of the first prefecture or county an issuer's name starts with (沧州市人民政府
+    → 河北省, 蔡甸区人民政府 → 湖北省)."""
+    pattern, province = _places()
+    m = pattern.match(re.sub(r"^(?:中共|中国共产党)", "", text))
+    return province[m.group()] if m else None
+
+
+# GB/T 9704 §7.3.2: a title is 发文机关 + 关于 + 事由 + 文种 (广东省人民政府关于…的通知).
+_ISSUER_IN_TITLE = re.compile(
+    r"^((?:中共)?[\u4e00-\u9fff]{2,30}?(?:人民政府办公厅|人民政府办公室|人民政府|办公厅|办公室|委员会|"
+    r"[厅局部委办院署会]))(?:、[\u4e00-\u9fff]{2,30}?(?:人民政府|办公厅|办公室|委员会|[厅局部委办院署会]))*关于"
+)
+
+
+def issuer_from_title(title: str | None) -> str | None:
+    """The issuer a notice's title names before 关于 (洛阳市人民政府关于印发…的通知 → 洛阳市人民政府)."""
+    if not title:
+        return None
+    m = _ISSUER_IN_TITLE.match(re.sub(r"\s+", "", title))
+    return m.group()[: -len("关于")] if m else None
+
+
+# What a notice's title is made of: a genre word (GB/T 9704 文种) or 关于. A site's or column's name
+# (某某市人民政府门户网站, 政府信息公开, 法规资料库) has none.
+_GENRE = re.compile(
+    "关于|通知|意见|方案|决定|办法|规定|计划|纲要|规划|报告|批复|复函|函|通报|公告|通告|细则|条例|要点|措施|"
+    "指南|清单|答复|命令|决议|公报|规则|分工|任务|实施|规程|标准"
+)
+_NOT_A_TITLE = re.compile("网站|门户|政府信息公开|信息公开|首页|资料库|数据库|信息网|资讯|新闻|频道|栏目")
+
+
+def plausible_title(text: str | None) -> bool:
+    """Whether ``text`` reads as a notice's title rather than a site, a column or a 文号."""
+    if not text:
+        return False
+    t = to_simplified(re.sub(r"\s+", "", text))
+    return 6 <= len(t) <= 150 and bool(_GENRE.search(t)) and not _NOT_A_TITLE.search(t) and find_doc_number(t) != t
+
+
+def clean_title(text: str) -> str:
+    """A title without a 文号 run into it (…的通知粤府〔2017〕8号) and without the spaces layout put
+    between its characters (…的通 知)."""
+    text = re.sub(r"(?<=[\u4e00-\u9fff》”）)])\s+(?=[\u4e00-\u9fff《“（(])", "", text).strip()
+    for written, start, end in find_doc_numbers(text):
+        if end >= len(text.rstrip()) or start == 0:
+            text = (text[:start] + text[end:]).strip()
+    return text
 
 
 # --- info-table labels ----------------------------------------------------------------------------
@@ -188,7 +260,7 @@ _NEXT_LABEL = re.compile(r"[\s\u3000\xa0]+(?=[^\s\u3000\xa0：:]{2,8}[：:])")
 
 def label_field(label: str) -> str | None:
     """The ParsedNotice field a label such as "发布机构：" or "文　　号" names ("source" for 来源), or None."""
-    key = _LABEL_WS.sub("", label).rstrip("：:")
+    key = to_simplified(_LABEL_WS.sub("", label).rstrip("：:"))
     return _FIELD_OF_LABEL.get(key)
 
 

@@ -6,6 +6,8 @@ with counts as (
         count(*) filter (where role = 'lead') as lead_count,
         count(*) filter (where role = 'co') as co_count,
         count(*) filter (where role = 'responsible') as responsible_count,
+        count(*) filter (where role = 'guide') as guide_count,
+        count(*) filter (where role = 'supervise') as supervise_count,
         count(*) filter (where is_group) as group_count
     from {{ ref('bridge_task_agencies') }}
     group by task_id
@@ -27,6 +29,8 @@ select
     coalesce(c.lead_count, 0) as lead_count,
     coalesce(c.co_count, 0) as co_count,
     coalesce(c.responsible_count, 0) as responsible_count,
+    coalesce(c.guide_count, 0) as guide_count,
+    coalesce(c.supervise_count, 0) as supervise_count,
     coalesce(c.group_count, 0) as group_count,
     t.clause_ids,
     t.char_start,

@@ -1,0 +1,5 @@
+import sys
+
+from pipelines.evaluation.run import main
+
+sys.exit(main())
