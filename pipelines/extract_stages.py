@@ -106,7 +106,10 @@ def _promises(src: SourceInput) -> dict[str, pl.DataFrame]:
     }
 
 
-TASKS = ExtractStage("tasks", ["pipelines.extract.tasks", "pipelines.extract.agencies"], _tasks)
+TASKS = ExtractStage(
+    "tasks", ["pipelines.extract.tasks", "pipelines.extract.agencies", "pipelines.extract.prose_notes",
+              "pipelines.extract._textview"], _tasks,
+)
 PROMISES = ExtractStage(
     "promises",
     [

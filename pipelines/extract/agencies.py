@@ -277,6 +277,12 @@ def is_group(text: str) -> bool:
     return bool(_gazetteer().groups.search(text))
 
 
+@functools.lru_cache(maxsize=1)
+def _central_names() -> frozenset[str]:
+    """Names that can only mean a national body, in any notice (central_bodies seed: 财政部, 海关总署)."""
+    return frozenset(r["alias"] for r in load_seed("central_bodies") if r["self_named"] == "true")
+
+
 def _self_named(text: str) -> bool:
     """True for a unit whose name stands on its own and takes no province prefix: a central agency
     (财政部, 国家发展改革委, 国务院国资委, 海关总署, 市场监管总局), a central agency's local office (海关广东
@@ -285,6 +291,8 @@ def _self_named(text: str) -> bool:
     Prefix and exact rows of those kinds in agency_kinds name themselves; so does a unit whose
     longest matching row is a central agency (…部 but not 组织部 / 宣传部, …总局, …总署).
     """
+    if text in _central_names():
+        return True
     longest: tuple[int, str] = (0, "")
     for match, pattern, kind in _gazetteer().kinds:
         if match == "prefix" and text.startswith(pattern) or match == "exact" and text == pattern:
@@ -892,7 +900,7 @@ def parse_note(note: str, province: str | None, *, issuer: str | None = None) ->
 
 # Prose in brackets that happens to end in 负责 ("请省发展改革委负责的项目…") is not a note.
 _PROSE = re.compile(r"^(?:请|要|应|其中|含|包括|以下|如|即|例如)|的|。(?=.)")
-_LABEL_START = re.compile(rf"^\s*(?:{AGENCY_LABEL}|{DEADLINE_LABEL})\s*[:：]")
+_LABEL_START = re.compile(rf"^\s*(?:{AGENCY_LABEL}|{DEADLINE_LABEL}|{PERSON_LABEL})\s*[:：]")
 
 
 def _without_trailing_deadlines(content: str) -> str:
@@ -909,10 +917,12 @@ def looks_like_note(content: str) -> bool:
     content = content.strip()
     if not content or len(content) > 400:
         return False
+    labelled = bool(_LABEL_START.match(content))
     prose = _MARKER.sub("", _FIRST_LEADS.sub("", content))
-    if _PROSE.search(prose):
+    # A sentence inside means prose, unless the note is labelled: 〔责任单位：…负责。具体任务…，下同。〕
+    if _PROSE.search(prose) and not labelled:
         return False
-    if not _LABEL_START.match(content) and not _ANNOTATED_ROLE.search(content):
+    if not labelled and not _ANNOTATED_ROLE.search(content):
         core = _mask(content, _FIRST_LEADS)[0].strip()
         if not _ENDS_WITH_MARKER.search(_without_trailing_deadlines(core)):
             return False

@@ -19,8 +19,9 @@ from pipelines.extract.agencies import (
     top_level_brackets,
 )
 from pipelines.extract._textview import TextView
+from pipelines.extract.prose_notes import find_prose_notes
 from pipelines.model import Paragraph
-from pipelines.outline import HEADING_SEPARATOR, Block, outline
+from pipelines.outline import HEADING_SEPARATOR, Block, outline, sentence_spans
 
 TASK_SCHEMA: dict[str, pl.DataType] = {
     "task_id": pl.String,
@@ -91,6 +92,7 @@ class TaskSpan:
     end: int
     note_start: int | None = None
     note_end: int | None = None
+    reading: str | None = None  # a prose note: its text as the grammar reads it (see prose_notes)
 
 
 def find_notes(block: Block) -> list[tuple[int, int]]:
@@ -117,11 +119,29 @@ def find_notes(block: Block) -> list[tuple[int, int]]:
             else:
                 found.append((opened, i + 1))
     if not found:
+        tail = _unclosed_tail(text)  # a note cut short, its bracket never closed: to the paragraph's end
+        if tail is not None and looks_like_note(text[tail + 1 :]):
+            return [(tail, len(text.rstrip()))]
         for m in _INLINE_LABEL.finditer(text):
             tail = text[m.end() :].rstrip()
             if tail and _depth_zero(text, m.end()) and looks_like_note(tail):
                 return [(m.end(), len(text.rstrip()))]
     return found
+
+
+def _unclosed_tail(text: str) -> int | None:
+    """Where the last top-level bracket that never closes opens, if text follows it."""
+    depth, opened = 0, None
+    for i, ch in enumerate(text):
+        if ch in _OPEN:
+            if depth == 0:
+                opened = i
+            depth += 1
+        elif ch in _CLOSE and depth:
+            depth -= 1
+            if depth == 0:
+                opened = None
+    return opened if depth and opened is not None and opened + 1 < len(text) else None
 
 
 def _depth_zero(text: str, at: int) -> bool:
@@ -298,6 +318,21 @@ class _Views:
         return self.starts[k] + (view.index[local] if local < len(view.index) else len(view.original))
 
 
+def _prose_tasks(blocks: list[Block], noted: list[TaskSpan]) -> list[TaskSpan]:
+    """Tasks whose responsibility the sentence itself states (由市发改委牵头负责, A要会同B…), outside
+    the tasks that bracketed or labelled notes already close. The task is the sentence."""
+    out: list[TaskSpan] = []
+    for k, block in enumerate(blocks):
+        sentences = sentence_spans(block.text)
+        for note in find_prose_notes(block.text):
+            start, end = block.char_start + note.start, block.char_start + note.end
+            if any(s.start < end and start < s.end for s in noted):
+                continue
+            s_start, s_end = next(((a, b) for a, b in sentences if a <= note.start < b), (note.start, note.end))
+            out.append(TaskSpan(k, block.char_start + s_start, block.char_start + s_end, start, end, note.reading))
+    return out
+
+
 def _first_leads_declared(view_text: str, spans: list[TaskSpan]) -> list[int]:
     """Where the notice declares that the first agency of a list leads ("各项任务中排在第一位的为牵头
     单位"): in its text, or in a note with "下同". Each applies to the notes that end after it (a
@@ -333,6 +368,7 @@ def extract_tasks(
     full_text = "\n".join(p.text for p in paragraphs)
     notes = _join_note_lines(blocks, [Note(k, s, e, k) for k, b in enumerate(blocks) for s, e in find_notes(b)])
     spans = _note_tasks(blocks, notes) if notes else _item_tasks(blocks)
+    spans = sorted(spans + _prose_tasks(blocks, [s for s in spans if s.note_start is not None]), key=lambda s: s.start)
     view_text = "\n".join(b.text for b in blocks)
     declared = _first_leads_declared(view_text, spans)
 
@@ -351,6 +387,8 @@ def extract_tasks(
         note_start = views.original(span.note_start) if span.note_start is not None else None
         note_end = views.original(span.note_end, end=True) if span.note_end is not None else None
         note_view = view_text[span.note_start : span.note_end] if span.note_start is not None else None
+        if span.reading is not None:  # a prose note: read as the grammar knows it; the task is its sentence
+            note_view, text_end = span.reading, end
         first_leads = any(at < span.note_end for at in declared) if span.note_end is not None else False
         reading = read_note(note_view, province, issuer=issuer, first_leads=first_leads) if note_view is not None else None
         task_rows.append(

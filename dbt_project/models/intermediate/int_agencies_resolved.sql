@@ -22,11 +22,31 @@ with names as (
 ),
 
 aliased as (
+    -- A unit with no jurisdiction that a central body is called by (发展改革委 in a State Council
+    -- notice, 财政部, 人民银行) is that body, under its full name; others take the alias's canonical unit.
     select
-        n.*,
-        coalesce(a.canonical, n.unit) as canonical_unit
+        n.* exclude (jurisdiction),
+        case when c.name is not null then null else n.jurisdiction end as jurisdiction,
+        coalesce(c.name, a.canonical, n.unit) as canonical_unit,
+        c.name is not null as is_central
     from names as n
     left join {{ ref('agency_aliases') }} as a on a.alias = n.unit
+    left join {{ ref('central_bodies') }} as c on n.jurisdiction is null and c.alias = n.unit
+),
+
+rewritten as (
+    -- Vertically managed offices take their national name (agency_rewrites: 河南银保监局 →
+    -- 中国银行保险监督管理委员会河南监管局, 河南省税务局 → 国家税务总局河南省税务局).
+    select
+        x.*,
+        coalesce(
+            (select regexp_replace(coalesce(x.jurisdiction, '') || x.canonical_unit, r.pattern, r.replacement)
+             from {{ ref('agency_rewrites') }} as r
+             where regexp_matches(coalesce(x.jurisdiction, '') || x.canonical_unit, r.pattern)
+             order by r.priority, r.pattern limit 1),
+            coalesce(x.jurisdiction, '') || x.canonical_unit
+        ) as full_name
+    from aliased as x
 ),
 
 kinds as (
@@ -34,7 +54,7 @@ kinds as (
         x.name,
         arg_max(k.kind, length(k.pattern)) as kind,
         arg_max(k.name_en, length(k.pattern)) as kind_name_en
-    from aliased as x
+    from rewritten as x
     inner join {{ ref('agency_kinds') }} as k
         on (k.match = 'suffix' and ends_with(x.canonical_unit, k.pattern))
         or (k.match = 'prefix' and starts_with(x.canonical_unit, k.pattern))
@@ -47,16 +67,16 @@ groups as (
     select
         x.name,
         arg_max(g.name_en, length(g.pattern)) as group_name_en
-    from aliased as x
+    from rewritten as x
     inner join {{ ref('agency_groups') }} as g on regexp_matches(x.canonical_unit, g.pattern)
     where x.is_group
     group by x.name
 )
 
 select
-    substr(md5(coalesce(x.jurisdiction, '') || x.canonical_unit), 1, 16) as agency_id,
+    substr(md5(x.full_name), 1, 16) as agency_id,
     x.name,
-    coalesce(x.jurisdiction, '') || x.canonical_unit as name_zh,
+    x.full_name as name_zh,
     x.jurisdiction,
     x.unit,
     x.canonical_unit,
@@ -76,7 +96,7 @@ select
     k.kind,
     case when x.is_group then g.group_name_en else k.kind_name_en end as name_en,
     x.mentions
-from aliased as x
+from rewritten as x
 left join kinds as k using (name)
 left join groups as g using (name)
 left join {{ ref('admin_divisions') }} as d on d.name = x.jurisdiction
