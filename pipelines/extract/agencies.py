@@ -105,7 +105,7 @@ _TYPE_LIST = re.compile(r"等?\s*([省市州盟区](?:\s*[、和及]\s*[省市�
 # (市政府 and 市政务服务中心 are the city's; 市政公用局 is a unit of its own.)
 _LEVEL = re.compile(r"^(团)?(自治区|省(?!区)|市(?!场|政(?!府|务|数))|州|县(?!域)|区(?!域|块)|旗|盟)(党委|委(?!员))?")
 # Two levels at once (市县人民政府, 省市有关部门): every such division's, a group.
-_COMPOUND_LEVEL = re.compile(r"^(?:省市县|省市|省区|市县|市区|区县|县区|市州|州市|县市)")
+_COMPOUND_LEVEL = re.compile(r"^(?:省市县|省市(?!场)|省区|市县|市区(?!域)|区县|县区|市州|州市|县市(?!场))")
 _LEVEL_WORD = re.compile(r"^(?:各|有关|相关)?(自治区|省|市|州|县|区|旗|盟)$")
 # Kinds whose members name themselves (海关广东分署, 广铁集团, 财政部): no province prefix carries over.
 _SELF_NAMED_KINDS = ("central_agency", "central_local_office", "enterprise")
@@ -575,8 +575,14 @@ def split_items(run: Span) -> list[Span]:
     for item in items:
         # "省发展改革委等有关部门": 等 between two names; "省旅游局等": 等 at the end.
         out.extend(_split_on(item, "(?<![高中初平同对])等"))
-    # "省发展改革委等单位": the 单位 after 等 is no agency.
-    return [i for i in out if i.text and i.text not in ("单位", "部门", "单位等", "部门等")]
+    # "省发展改革委等单位": the 单位 after 等 is no agency; "下同", "不再做分工" are the note's asides.
+    return [i for i in out if i.text and i.text not in ("单位", "部门", "单位等", "部门等") and not _ASIDE.match(i.text)]
+
+
+_ASIDE = re.compile(r"^(?:下同|同上|不再(?:做|作)分工|具体任务.*)$")
+# "民政、公安、国家安全等部门": fields of government, each a 部门 of the list's suffix.
+_FIELDS_OF = re.compile(r"等(?:有关|相关)?(部门|单位)$")
+_FIELDS_AFTER = re.compile(r"\s*等(?:有关|相关)?(部门|单位)")
 
 
 def _split_on(span: Span, word: str) -> list[Span]:
@@ -850,7 +856,10 @@ def read_note(
                 part_role = CO if k else (LEAD if role in (None, LEAD) else role)
                 if k == 0 and part.text.endswith("牵头"):
                     part = _trim(Span(part.text[:-2], part.start))
+            fields = _FIELDS_OF.search(part.text) or _FIELDS_AFTER.match(masked, part.end)
             for item in expand_shared_suffix(part, own):
+                if fields and item.place is None and item.text[-1:] not in _AGENCY_LIKE_FINALS and len(item.text) <= 4:
+                    item = _Item(item.span, item.text + fields.group(1))  # 民政、公安等部门: 民政部门
                 joiner = _LEADING_JOINER.match(item.text)
                 if joiner:
                     item = _Item(_trim(Span(item.span.text[joiner.end():], item.span.start + joiner.end())),
@@ -876,21 +885,31 @@ def read_note(
         has_lead = True
     mentions: list[AgencyMention] = []
     for item, role, jurisdiction, unit, owner in rows:
+        span = _without_annotation(item.span)
         mentions.append(
             AgencyMention(
                 position=len(mentions),
                 role=role or (CO if has_lead else RESPONSIBLE),
-                mention=item.span.text,
+                mention=span.text,
                 name=(jurisdiction or "") + unit,
                 jurisdiction=jurisdiction,
                 unit=unit,
                 province=owner,
                 is_group=is_group(unit),
-                start=item.span.start,
-                end=item.span.end,
+                start=span.start,
+                end=span.end,
             )
         )
     return NoteReading(mentions, deadlines)
+
+
+def _without_annotation(span: Span) -> Span:
+    """A mention without the bracketed aside that follows it (省文化广电和旅游厅（除标注为“牵头”单位外，
+    列第一位的为牵头单位，下同）→ 省文化广电和旅游厅); an annotation of the name itself stays (（牵头）)."""
+    m = re.search(r"[（(][^（()）]{6,}[）)]?\s*$", span.text)
+    if m and m.start() >= 2:
+        return Span(span.text[: m.start()].rstrip(), span.start)
+    return span
 
 
 def parse_note(note: str, province: str | None, *, issuer: str | None = None) -> list[AgencyMention]:
