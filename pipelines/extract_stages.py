@@ -101,7 +101,7 @@ def _promises(src: SourceInput) -> dict[str, pl.DataFrame]:
 
     return {
         "project_mentions": extract_projects(src.source_id, src.paragraphs, src.clauses),
-        "targets": extract_targets(src.source_id, src.paragraphs, src.clauses, src.document_date),
+        "targets": extract_targets(src.source_id, src.paragraphs, src.clauses, src.document_date, title=src.title),
         "document_references": extract_references(src.source_id, src.paragraphs, src.doc_number, title=src.title),
     }
 

@@ -259,14 +259,14 @@ def _goal(view: str, start: int) -> tuple[int, int]:
     return (lead.end() if lead else start), end
 
 
-def _dated_targets(view: str, ref_year: int | None) -> list[_Row]:
-    """Targets governed by a target year (到2020年, 到本世纪中叶, 用三年时间) in one clause.
+Anchor = tuple[int, int, "int | None", bool, "str | None", bool]  # start, end, year, approx, hedge, before
+# A year that opens its phrase (2022年，全市新建5G基站2600个以上; 2015年在…取得决定性进展): a target
+# year when it is not before the notice's own (2018年增长6.6% in a 2019 notice is a statistic).
+_BARE_YEAR = re.compile(rf"(?:^|(?<=[,;:。]))(?P<year>\d{{4}})年(?![\d一二三四五六七八九十]+月|底|末|以来|前|度|是|为|起|开始)")
 
-    A year governs what follows it up to the next year: the quantities there, else one goal
-    phrase (a milestone; a deadline when the year says 前: 在2020年前完成…).
-    """
-    rows: list[_Row] = []
-    anchors: list[tuple[int, int, int | None, bool, str | None, bool]] = []  # start, end, year, approx, hedge, before
+
+def _anchors(view: str, ref_year: int | None) -> list[Anchor]:
+    anchors: list[Anchor] = []
     for m in _TARGET_YEAR.finditer(view):
         prep, tail = m.group("prep"), m.group("tail") or ""
         if prep in ("在", "于") and not tail.endswith("前"):
@@ -284,26 +284,123 @@ def _dated_targets(view: str, ref_year: int | None) -> list[_Row]:
         n = _number(m.group("n") or m.group("n2"))
         year = None if ref_year is None or n is None else ref_year + int(n)
         anchors.append((m.start(), m.end(), year, bool(m.group("approx")), None, False))
+    taken = {a[0] for a in anchors} | {a[0] + 1 for a in anchors}
+    for m in _BARE_YEAR.finditer(view):
+        year = int(m.group("year"))
+        if m.start() not in taken and 1949 <= year <= 2100 and (ref_year is None or year >= ref_year):
+            anchors.append((m.start(), m.end(), year, False, None, False))
     anchors.sort()
+    return anchors
+
+
+def _dated_targets(view: str, ref_year: int | None, anchors: list[Anchor] | None = None) -> list[_Row]:
+    """Targets governed by a target year (到2020年, 到本世纪中叶, 用三年时间) in one clause.
+
+    A year governs what follows it up to the next year: the quantities there and the goals
+    (milestones; a deadline when the year says 前: 在2020年前完成…).
+    """
+    rows: list[_Row] = []
+    anchors = _anchors(view, ref_year) if anchors is None else anchors
     step = _STEP.match(view)
     for i, (a_start, a_end, year, approx, hedge, before) in enumerate(anchors):
         scope_end = anchors[i + 1][0] if i + 1 < len(anchors) else len(view)
+        if _NOT_A_TARGET_SCOPE.match(view, a_end) or _REPORTED.search(view, a_end, scope_end):
+            continue  # 至2023年12月31日止, 到2005年…连续四年组织…: a date or a report, not a target
         hedge = hedge or _hedge(view, _phrase_start(view, a_start, 0), a_start)
-        found = _quantities(view, a_end, scope_end, strong_only=False)
-        for r in found:
-            r.target_year, r.is_approximate = year, r.is_approximate or approx
-            r.hedge = hedge or _hedge(view, a_end, r.end)
-        rows += found
         g_start, g_end = _goal(view, a_end)
-        if found or g_end <= g_start:
+        if before:  # 在2020年前完成…: a deadline for what follows
+            if g_end > g_start:
+                rows.append(_Row("deadline", a_start, g_end, metric=view[g_start:g_end], target_year=year,
+                                 is_approximate=approx, hedge=hedge or _hedge(view, g_start, g_end)))
             continue
-        rows.append(
-            _Row("deadline" if before else "milestone", a_start, g_end,
-                 metric=view[g_start:g_end], target_year=year, is_approximate=approx,
-                 hedge=hedge or _hedge(view, g_start, g_end), step=_cn_int(step.group("n")) if step else None,
-                 opens_list=bool(re.search("以下|如下", view[a_end:g_end])) and view[g_end : g_end + 1] == ":")
-        )
+        found = scoped_targets(view, a_end, scope_end, year, approx, hedge)
+        if found and found[0].kind == "milestone" and found[0].start >= g_start:
+            found[0].start = a_start  # the anchor's first goal carries the anchor
+        for r in found:
+            r.step = _cn_int(step.group("n")) if step else None
+        if found and found[-1].kind == "milestone":
+            last = found[-1]
+            last.opens_list = bool(re.search("以下|如下", view[a_end:last.end])) and view[last.end : last.end + 1] == ":"
+        rows += found
     return rows
+
+
+# A phrase that states an outcome (形成, 基本建成, 明显优化, 同步, 达标 …), not an action to take.
+_OUTCOME = re.compile(
+    "形成|建成|建立|实现|完成|确立|达标|覆盖|转变|健全|完善|提升|提高|增强|改善|优化|减少|降低|下降|增长|增加|扩大|"
+    "突破|进展|成效|同步|规范|落实|达到|消除|稳定|明显|显著|大幅|基本|初步|有效|更加|逐步|不断|稳步|成为|迈上|跻身"
+)
+# An action to take (加快推进…, 支持…): not a goal reached by the year.
+_ACTION = re.compile(
+    "(?:加快|推进|推动|加强|深化|开展|实施|支持|鼓励|引导|坚持|着力|持续|积极|大力|努力|围绕|聚焦|以|通过|按照|"
+    "根据|为了|为|对|在|将|把|要|应|认真|统筹|强化|抓好|做好|制定|出台|组织|指导|培育|打造|新建|发挥|促进|"
+    "做到|全面贯彻|贯彻|落实|研究|探索|建立|健全|完善|优化|提升|提高|增强|改善|扩大|降低|减少|严格|高质量)"
+)
+# An outcome reached, not an action ordered: a degree adverb before a verb (基本形成, 明显优化), a
+# completive verb first (建成…, 形成…, 实现…), or a state verb last (…同步, …更加完善, …确立).
+_OUTCOME_STATE = re.compile(
+    "(?:基本|初步|全面|明显|显著|大幅|有效|更加|进一步|逐步|不断|稳步|较大幅度|有较大)"
+    "(?:形成|建成|建立|确立|实现|完成|完善|提升|提高|增强|改善|优化|落实|规范|突破|转变|减少|增长|增加|扩大|下降|降低|稳定|消除|达标)"
+    "|^(?:建成|形成|实现|完成|达到|确立|基本建成|初步建成|全面建成|基本形成|初步形成)"
+    "|(?:形成|建成|确立|完善|提升|提高|增强|改善|优化|同步|达标|覆盖|规范|突破|转变|减少|增长|增加|扩大|下降|降低|稳定|消除|见效|成效|进展)$"
+)
+# Not a goal: the notice's own paperwork and exhortations (分解方案, 目标任务圆满完成, 进行督办), a date.
+_NOT_A_GOAL = re.compile(
+    r"分解|方案|通知|报告|计划表|分工|目标任务|任务目标|督办|督查|通报|报送|报经|进行|开局之年|\d{1,2}月\d{1,2}日|[是为]$|\d"
+)
+_MIN_GOAL, _MAX_GOAL = 6, 90
+# The anchor is a date (至2023年12月31日止) or an eligibility window, not a target year.
+_NOT_A_TARGET_SCOPE = re.compile(r"\d{1,2}月\d{1,2}日|[^,;:。]{0,12}?(?:免征|减征|免税|减半|止)")
+_REPORTED = re.compile(r"连续[一二三四五六七八九十\d]+年|(?<![a-z])了(?![解])|已经|随着")
+
+
+def scoped_targets(
+    view: str, start: int, end: int, year: int | None, approx: bool = False, hedge: str | None = None,
+    first_is_goal: bool = True,
+) -> list[_Row]:
+    """Targets in view[start:end], all governed by one target ``year``: each quantity, and each
+    phrase (cut at , ; ) without a quantity that states a goal as a milestone. The phrase right
+    after the year is its goal (``first_is_goal``: 到2020年，粤港澳大湾区建设打下坚实基础); later ones
+    count when they state an outcome (基本形成…, …明显优化), not an action (加快推进…)."""
+    rows = _quantities(view, start, end, strong_only=False)
+    for r in rows:
+        r.target_year, r.is_approximate = year, r.is_approximate or approx
+        r.hedge = hedge or _hedge(view, start, r.end)
+    for k, (p_start, p_end) in enumerate(_phrases(view, start, end)):
+        if any(r.start < p_end and p_start < r.end for r in rows):
+            continue
+        g_start, _ = _goal(view, p_start)
+        g_start, _ = _clean_metric(view, max(g_start, p_start), p_end)
+        phrase = view[g_start:p_end]
+        if len(phrase) < 2 or len(phrase) > _MAX_GOAL or _ACTION.match(phrase):
+            continue
+        if _NOT_A_GOAL.search(phrase):
+            continue
+        if not (k == 0 and first_is_goal) and (len(phrase) < _MIN_GOAL or not _OUTCOME_STATE.search(phrase)):
+            continue
+        rows.append(_Row("milestone", g_start, p_end, metric=phrase, target_year=year, is_approximate=approx,
+                         hedge=hedge or _hedge(view, g_start, p_end)))
+    rows.sort(key=lambda r: r.start)
+    return rows
+
+
+def _phrases(view: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) of the phrases of view[start:end], cut at , ; : (outside brackets)."""
+    out, a = [], start
+    depth = 0
+    for i in range(start, end):
+        ch = view[i]
+        if ch in "(《“":
+            depth += 1
+        elif ch in ")》”" and depth:
+            depth -= 1
+        elif depth == 0 and ch in ",;:。":
+            if i > a:
+                out.append((a, i))
+            a = i + 1
+    if end > a:
+        out.append((a, end))
+    return out
 
 
 def _cn_int(s: str) -> int:
@@ -386,13 +483,75 @@ def _month_end(month: int, year: int = 2001) -> int:
     return (date(year, month + 1, 1) - date(year, month, 1)).days
 
 
+# A rule with a number (担保费率原则上不超过1%, 比例不得低于20%) sets a limit, it is no target.
+_RULE = re.compile(r"原则上|不得|不能|应当|最长|最多|最高|一般为|扣除|费率|利率|期限")
+
+
 def _undated_quantities(view: str, taken: list[_Row]) -> list[_Row]:
-    return [r for r in _quantities(view, 0, len(view), strong_only=True)
-            if not any(t.start <= r.start < t.end or r.start <= t.start < r.end for t in taken)]
+    """Quantities with a strong verb in a clause no year governs: a commitment when hedged
+    (确保…达到80%以上) or plain, not a rule (…原则上不超过1%)."""
+    out = []
+    for r in _quantities(view, 0, len(view), strong_only=True):
+        if any(t.start <= r.start < t.end or r.start <= t.start < r.end for t in taken):
+            continue
+        phrase = view[_phrase_start(view, r.start, 0) : r.end]
+        if _RULE.search(phrase) and not re.search(_HEDGES, phrase):
+            continue
+        out.append(r)
+    return out
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A target year that governs more than its own phrase (a paragraph, a list, a section)."""
+
+    year: int | None
+    approx: bool = False
+    hedge: str | None = None
+    opens_list: bool = False
+
+
+# How a list's items start: dashed (——), numbered 1. / (1) / （一） / ①.
+_ITEM_KINDS = (
+    ("dash", re.compile(r"——|-(?!\d)")),
+    ("paren-number", re.compile(r"\(\d{1,3}\)")),
+    ("paren-cn", re.compile(r"\([一二三四五六七八九十]{1,3}\)")),
+    ("number", re.compile(r"\d{1,3}[.、](?!\d)")),
+    ("circled", re.compile(r"[\u2460-\u2473]")),
+)
+
+
+def _item_kind(view: str) -> str | None:
+    return next((kind for kind, pattern in _ITEM_KINDS if pattern.match(view)), None)
+# Words of a section or sentence that states goals (主要目标, 预期目标, 发展目标, 指标).
+_GOALS = re.compile(r"目标|指标")
+# The year of an annual plan (2023年…政府工作报告, …2023年重点工作任务分解方案, 2024年工作要点).
+_PLAN_YEAR = re.compile(r"(\d{4})年[^。;]{0,30}?(?:政府工作报告|重点工作|工作要点|工作计划|任务分解|责任分工|分工方案|年度计划|主要预期目标)")
+
+
+def _plan_year(texts: list[str]) -> int | None:
+    for text in texts:
+        m = _PLAN_YEAR.search(normalize_text(text))
+        if m and 1949 <= int(m.group(1)) <= 2100:
+            return int(m.group(1))
+    return None
+
+
+def _heading_scope(titles: list[str] | None, ref_year: int | None) -> Scope | None:
+    """The year a section's heading sets for the section (一、2023年全区经济社会发展的主要预期目标;
+    （二）到2025年的目标), innermost heading first."""
+    for title in reversed(titles or []):
+        t = TextView.of(title).text
+        m = _TARGET_YEAR.search(t) or (re.search(r"(\d{4})年", t) if _GOALS.search(t) else None)
+        if m:
+            year = _resolve_year(m.group("year"), ref_year) if "year" in m.groupdict() else int(m.group(1))
+            return Scope(year)
+    return None
 
 
 def extract_targets(
-    source_id: str, paragraphs: list[Paragraph], clauses: pl.DataFrame, document_date: date | None
+    source_id: str, paragraphs: list[Paragraph], clauses: pl.DataFrame, document_date: date | None,
+    title: str | None = None,
 ) -> pl.DataFrame:
     """One row per target in a notice (see the module docstring for the kinds).
 
@@ -401,15 +560,28 @@ def extract_targets(
     """
     del paragraphs  # the clause frame carries text, offsets and pages
     ref_year = document_date.year if document_date else None
+    ordered = list(clauses.sort("seq").iter_rows(named=True))
+    plan_year = _plan_year([title or ""] + [c["text"] for c in ordered[:15]])
     out: list[dict] = []
     seen_ids: set[str] = set()
     open_list: _Row | None = None  # a "到2020年左右,实现以下合作目标:" whose —— items follow
+    para_scope: Scope | None = None  # a year stated earlier in the paragraph governs the rest of it
+    list_scope: Scope | None = None  # a paragraph ending in ":" with a year governs the list below
+    list_kind: str | None = None  # how the list's items start (——, 1., （1）…)
     last_paragraph = -1
-    for clause in clauses.sort("seq").iter_rows(named=True):
+    for clause in ordered:
         view = TextView.of(clause["text"])
         v = view.text
         new_paragraph = clause["paragraph_seq"] != last_paragraph
         last_paragraph = clause["paragraph_seq"]
+        first_of_item = False
+        if new_paragraph:
+            if para_scope is not None and para_scope.opens_list:
+                list_scope, list_kind = para_scope, _item_kind(v)
+            elif list_scope is not None and (list_kind is None or _item_kind(v) != list_kind):
+                list_scope = None  # the list ended: another kind of paragraph, or a heading
+            first_of_item = list_scope is not None
+            para_scope = None
         if clause["is_repeat"]:
             continue
         rows: list[_Row] = []
@@ -421,15 +593,34 @@ def extract_targets(
             rows.append(_Row("milestone", g_start, g_end, metric=v[g_start:g_end], target_year=open_list.target_year,
                              is_approximate=open_list.is_approximate,
                              hedge=open_list.hedge or _hedge(v, g_start, g_end)))
-        dated = _dated_targets(v, ref_year)
+        anchors = _anchors(v, ref_year)
+        dated = _dated_targets(v, ref_year, anchors)
         rows += dated
         rows += _plan_periods(v, ref_year)
         rows += _deadlines(v, ref_year)
-        if not clause["is_heading"]:
+        # What comes before the clause's own year (or the whole clause) takes the year that governs
+        # it: the paragraph's, the list's, its heading's, or, under a 目标 heading, the plan's.
+        # (a list's year governs the first sentence of each item: its goal, not the elaboration)
+        scope = para_scope or (list_scope if first_of_item else None) or _heading_scope(clause["heading_titles"], ref_year)
+        if scope is None and plan_year and _GOALS.search(" ".join(clause["heading_titles"] or []) + v):
+            scope = Scope(plan_year)
+        pre_end = anchors[0][0] if anchors else len(v)
+        if scope is not None and not clause["is_heading"] and bullet is None and pre_end > 0:
+            found = scoped_targets(v, 0, pre_end, scope.year, scope.approx, scope.hedge, first_is_goal=False)
+            rows += [r for r in found if not any(t.start < r.end and r.start < t.end for t in rows)]
+        elif not clause["is_heading"]:
             rows += _undated_quantities(v, rows)
         for r in dated:
             if r.opens_list:
                 open_list = r
+        if anchors:
+            a_start, a_end, year, approx, hedge, before = anchors[-1]
+            if not before and not _NOT_A_TARGET_SCOPE.match(v, a_end):
+                para_scope = Scope(year, approx, hedge or _hedge(v, _phrase_start(v, a_start, 0), a_start))
+        if para_scope is not None and v.rstrip().endswith(":"):
+            para_scope = Scope(para_scope.year, para_scope.approx, para_scope.hedge, opens_list=True)
+        elif para_scope is None and v.rstrip().endswith(":") and _GOALS.search(v) and scope is not None:
+            para_scope = Scope(scope.year, scope.approx, scope.hedge, opens_list=True)
         for r in rows:
             start, end = view.span(r.start, r.end)
             char_start = clause["char_start"] + start
