@@ -16,7 +16,7 @@ _CN_NUM = "一二三四五六七八九十百零〇两"
 # (level, pattern); the pattern's match is the marker. Order matters: 第X章 before 一、.
 _MARKERS: list[tuple[int, re.Pattern[str]]] = [
     (0, re.compile(rf"^第[{_CN_NUM}\d]+[章部篇](?:分)?[\s\u3000]*")),
-    (1, re.compile(rf"^[{_CN_NUM}]+[、，,．.](?!\d)")),
+    (1, re.compile(rf"^[{_CN_NUM}]+(?:、|[，,．.](?!\d))")),  # 一、2023年… is a heading; 一.5 is no marker
     (2, re.compile(rf"^[（(][{_CN_NUM}]+[）)][、，,．.]?")),
     (3, re.compile(r"^[0-9０-９]{1,3}[.．、](?![0-9０-９])")),
     (4, re.compile(r"^[（(][0-9０-９]{1,3}[）)][、，,．.]?")),

@@ -605,8 +605,10 @@ def extract_targets(
         if scope is None and plan_year and _GOALS.search(" ".join(clause["heading_titles"] or []) + v):
             scope = Scope(plan_year)
         pre_end = anchors[0][0] if anchors else len(v)
-        if scope is not None and not clause["is_heading"] and bullet is None and pre_end > 0:
+        if scope is not None and bullet is None and pre_end > 0:
             found = scoped_targets(v, 0, pre_end, scope.year, scope.approx, scope.hedge, first_is_goal=False)
+            if clause["is_heading"]:  # a numbered item's title: its quantity (（一）地区生产总值增长7%以上), no goals
+                found = [r for r in found if r.kind == "quantitative"]
             rows += [r for r in found if not any(t.start < r.end and r.start < t.end for t in rows)]
         elif not clause["is_heading"]:
             rows += _undated_quantities(v, rows)
