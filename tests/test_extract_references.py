@@ -61,9 +61,10 @@ def test_cited_with_nested_title_and_a_list():
         "《国家发展改革委办公厅关于印发深化泛珠三角区域合作近期工作要点的通知》(发改办地区〔2016〕2455号)有关要求,制定本实施意见。"
     )
     df = refs_of(text)
+    # 根据…有关要求，制定本实施意见: the notice is written to implement them
     assert df.select("cited_doc_number", "relation", "verb").rows() == [
-        ("发改办地区〔2016〕1304号", "cites", "根据"),
-        ("发改办地区〔2016〕2455号", "cites", "根据"),
+        ("发改办地区〔2016〕1304号", "implements", "根据"),
+        ("发改办地区〔2016〕2455号", "implements", "根据"),
     ]
     assert df["cited_title"][0] == "国家发展改革委办公厅关于印发〈深化泛珠三角区域合作重点工作分工方案〉的通知"
 
@@ -140,3 +141,25 @@ def test_bay_area_opinions_implement_the_outline():
     outline = df.filter(pl.col("cited_title") == "粤港澳大湾区发展规划纲要")
     assert outline.height >= 2 and set(outline["relation"]) == {"implements"}
     assert df["cited_doc_number"].null_count() == df.height  # it cites no 文号
+
+
+@pytest.mark.parametrize(
+    ("text", "relation"),
+    [
+        # 晋政发〔2018〕13号 (a provincial plan implementing a State Council opinion)
+        ("根据《国务院关于激发重点群体活力带动城乡居民增收的实施意见》(国发〔2016〕56号)精神,为深入贯彻党的十九大精神,结合我省实际,制定本实施方案。", "implements"),
+        # 国办发〔2018〕124号 style: the notice repeals earlier rules
+        ("《国务院办公厅关于印发文化体制改革中经营性文化事业单位转制为企业和进一步支持文化企业发展两个规定的通知》（国办发〔2014〕15号）同时废止。", "repeals"),
+        ("依照《中华人民共和国专利法》(国务院令第76号)第十条的规定办理。", "cites"),
+    ],
+)
+def test_relation_from_the_sentence(text, relation):
+    assert refs_of(text)["relation"].to_list()[:1] == [relation]
+
+
+def test_a_traditional_mirror_with_pinyin_inserted_reads_like_the_original():
+    # a converting mirror writes 發(fā) and 號(hào): the 文号 is still one
+    text = "根據《國務院關(guān)于進一步做好新形勢下就業(yè)創(chuàng)業(yè)工作的意見》(國發(fā)〔2015〕23號(hào))精神,結合我市實際,制定本意見。"
+    df = refs_of(text)
+    assert df.select("cited_doc_number_normalized", "relation").rows() == [("国发〔2015〕23号", "implements")]
+    assert df["cited_doc_number"][0] == "國發(fā)〔2015〕23號"  # as written (the pinyin of 號 is outside the match)

@@ -6,9 +6,13 @@ original text. ``TextView`` keeps, for every character of the view, its index in
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from pipelines.textnorm import nfkc_safe, to_simplified
+
+# Pinyin a Simplified→Traditional mirror inserts after characters with several readings: 發(fā), 號(hào).
+_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)")
 
 # Brackets and quotes whose inside is one unit (a list separator inside them separates nothing).
 _OPEN_TO_CLOSE = {"(": ")", "《": "》", "〈": "〉", "“": "”", "‘": "’", "「": "」", "『": "』", "【": "】", "〔": "〕", "[": "]"}
@@ -21,11 +25,15 @@ class TextView:
     index: tuple[int, ...]  # index[i] = position in ``original`` of ``text[i]``
 
     @classmethod
-    def of(cls, original: str) -> TextView:
+    def of(cls, original: str, keep: str = "") -> TextView:
+        """The view of ``original``; whitespace is dropped except the characters in ``keep``
+        (``"\n"`` keeps paragraph breaks), and so is the pinyin a converting mirror inserts after a
+        character (發(fā)改委 → 發改委)."""
+        skip = {i for m in _PINYIN.finditer(original) for i in range(m.start(), m.end())}
         chars: list[str] = []
         index: list[int] = []
         for i, ch in enumerate(original):
-            if ch.isspace():
+            if (ch.isspace() and ch not in keep) or i in skip:
                 continue
             n = nfkc_safe(ch)
             chars.append(n if len(n) == 1 else ch)

@@ -5,7 +5,9 @@ the title right before it. The relation comes from the verb that governs the ref
 
 * ``forwards``: the notice forwards it (``现将《…》（…）转发给你们``, or its title says 转发《that title》);
 * ``implements``: ``为贯彻落实《…》``, ``贯彻实施``, ``落实``;
-* ``cites``: anything else (``根据《…》（…）有关要求``).
+* ``implements`` too: ``根据《…》精神…制定本方案``, ``按照《…》要求``;
+* ``repeals``: ``…同时废止``, ``停止执行``;
+* ``cites``: anything else (``依照《…》第十条``).
 
 A title without a 文号 is kept only when the notice forwards or implements it (the Bay Area
 opinions implement 《粤港澳大湾区发展规划纲要》, which carries none); plain mentions of plans
@@ -19,6 +21,7 @@ from difflib import SequenceMatcher
 
 import polars as pl
 
+from pipelines.extract._textview import TextView
 from pipelines.model import Paragraph
 from pipelines.parse.metadata import find_doc_numbers, normalize_doc_number
 from pipelines.textnorm import normalize_text
@@ -75,12 +78,23 @@ def _sentence(text: str, start: int, end: int) -> str:
     return text[a : min(ends) if ends else len(text)]
 
 
+# 根据《…》精神 / 按照《…》要求 / 依据《…》，结合我省实际，制定本方案: the notice implements it.
+_BASIS = ("根据", "按照", "依据", "依照")
+_IMPLEMENTING = re.compile(r"精神|要求|部署|决策|制定本|结合[^。；;]{0,12}实际|为[^。；;]{0,10}贯彻")
+# 同时废止 / 停止执行 / 不再执行: the notice repeals it.
+_REPEALING = re.compile(r"废止|停止执行|不再执行|同时失效|予以撤销")
+
+
 def _relation(verb: str | None, sentence: str, title: str | None, forwarded_titles: list[str]) -> str:
     """The relation an occurrence states; dbt keeps the strongest per pair of documents."""
     if verb == _FORWARD or _FORWARD in sentence:
         return "forwards"
     if verb in _IMPLEMENT:
         return "implements"
+    if verb in _BASIS and _IMPLEMENTING.search(sentence):
+        return "implements"
+    if _REPEALING.search(sentence):
+        return "repeals"
     if verb is not None:  # 根据, 按照 …: the notice cites it here
         return "cites"
     if title and any(_same_title(title, t) for t in forwarded_titles):
@@ -94,11 +108,11 @@ def _is_document_reference(verb: str | None, relation: str, title: str) -> bool:
     贯彻落实《纲要》 is; 实施《…行动计划》 or 落实《…框架协议》 names a plan or an agreement, and
     the documents behind 制定实施《…》 do not exist yet.
     """
-    if relation == "forwards":
+    if relation in ("forwards", "repeals"):
         return True
     if relation != "implements":
         return False
-    return verb.startswith("贯彻") or bool(_DOCUMENT_GENRE.search(title))
+    return verb.startswith("贯彻") or verb in _BASIS or bool(_DOCUMENT_GENRE.search(title))
 
 
 def extract_references(
@@ -110,10 +124,14 @@ def extract_references(
     is read together with the first lines for 转发《…》. A short title defined in the text
     (``《…》（国发〔2016〕18号，以下简称《指导意见》）``) stands for the full one wherever it is used.
     """
-    text = "\n".join(p.text for p in paragraphs)
+    original = "\n".join(p.text for p in paragraphs)
+    # Matching runs on the view (Simplified, NFKC, no spaces, mirrors' pinyin out); offsets and
+    # what is reported as written come from the original.
+    view = TextView.of(original, keep="\n")
+    text = view.text
     pages = _page_lookup(paragraphs)
     own = normalize_doc_number(own_doc_number) if own_doc_number else None
-    head = "\n".join([title or ""] + [p.text for p in paragraphs[:_HEAD_LINES]])
+    head = TextView.of("\n".join([title or ""] + [p.text for p in paragraphs[:_HEAD_LINES]]), keep="\n").text
     forwarded = [m.group("title") for m in re.finditer(r"转发《(?P<title>[^《》]+)》", head)]
     rows: list[dict] = []
     titled: set[int] = set()  # 《》 already read as the title of a 文号
@@ -128,16 +146,20 @@ def extract_references(
         if m:
             titled.add(m.start())
             known.append((cited_title, written, normalized))
+        if _standalone(text, start, end) and anchor == start:
+            continue  # a 文号 alone on its line: a header (this notice's own, or an attached one's)
         verb = _governing_verb(text, anchor)
         relation = _relation(verb, _sentence(text, anchor, end), cited_title, forwarded)
-        rows.append(_row(source_id, written, normalized, cited_title, verb, relation, start, end, pages))
+        a, b = view.span(start, end)
+        title_as_written = view.original_of(m.start("title"), m.end("title")) if m else None
+        rows.append(_row(source_id, original[a:b], normalized, title_as_written, verb, relation, a, b, pages))
     aliases = _aliases(text)
     for m in _TITLE.finditer(text):
         if m.start() in titled or text[max(0, m.start() - 2) : m.start()] in ("简称", "下称"):
             continue
         cited_title = aliases.get(m.group("title"), m.group("title"))
         verb = _governing_verb(text, m.start())
-        sentence = _sentence(text, m.start(), m.end()) if verb == _FORWARD else ""
+        sentence = _sentence(text, m.start(), m.end())
         relation = _relation(verb, sentence, cited_title, forwarded)
         if not _is_document_reference(verb, relation, cited_title):
             continue  # a plan named in passing is not a reference between notices
@@ -145,9 +167,18 @@ def extract_references(
         normalized = normalize_doc_number(written) if written else None
         if normalized is not None and normalized == own:
             continue
-        rows.append(_row(source_id, written, normalized, cited_title, verb, relation, m.start(), m.end(), pages))
+        a, b = view.span(m.start(), m.end())
+        as_written = view.original_of(m.start("title"), m.end("title")) if cited_title == m.group("title") else cited_title
+        rows.append(_row(source_id, written, normalized, as_written, verb, relation, a, b, pages))
     rows.sort(key=lambda r: r["char_start"])
     return pl.DataFrame(rows, schema=REFERENCE_SCHEMA)
+
+
+def _standalone(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is a line of its own (a 文号 line under a title)."""
+    before = text.rfind("\n", 0, start)
+    after = text.find("\n", end)
+    return not text[before + 1 : start].strip() and not text[end : after if after >= 0 else len(text)].strip("。 ")
 
 
 def _aliases(text: str) -> dict[str, str]:

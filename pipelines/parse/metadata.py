@@ -36,16 +36,21 @@ _CODE_LEAD_IN = re.compile(
 _MAX_CODE = 6  # the longest codes in use (发改办地区, 国卫办医函, 工信部联装) have 5 characters
 
 
+# Decrees are numbered without a year: 国务院令第706号, 国令第706号, 商务部令第2号.
+_DECREE_NUMBER = re.compile(rf"((?:国务院|国|[{_HAN}]{{1,6}}(?:部|委|局|署|行|总局)|[{_HAN}]{{2,8}}人民政府)令)\s*第\s*[{_DIGIT}]{{1,5}}\s*[号號]")
+
+
 def find_doc_numbers(text: str) -> list[tuple[str, int, int]]:
-    """Every 文号 in ``text`` as (as written, start, end) with ``text[start:end]`` the match."""
-    found: list[tuple[str, int, int]] = []
+    """Every 文号 in ``text`` as (as written, start, end) with ``text[start:end]`` the match,
+    decree numbers (国务院令第706号) included."""
+    found: list[tuple[str, int, int]] = [(m.group(), m.start(), m.end()) for m in _DECREE_NUMBER.finditer(text)]
     for m in _DOC_NUMBER.finditer(text):
         code = _trim_code(m.group(1), boundary=m.start() == 0 or not _is_han(text[m.start() - 1]))
         if not code:
             continue
         start = m.end(1) - len(code)
         found.append((text[start : m.end()], start, m.end()))
-    return found
+    return sorted(found, key=lambda f: f[1])
 
 
 def find_doc_number(text: str) -> str | None:

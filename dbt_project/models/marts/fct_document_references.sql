@@ -1,5 +1,5 @@
 -- One row per citing document and cited notice (a 文号, or a title without one), with the
--- strongest relation any occurrence states (forwards > implements > cites) and, where the
+-- strongest relation any occurrence states (forwards > implements > repeals > cites) and, where the
 -- cited notice is loaded, its document_id. Occurrences are in stg_document_references.
 
 with refs as (
@@ -10,7 +10,7 @@ with refs as (
             'doc_number:' || r.cited_doc_number_normalized,
             'title:' || regexp_replace(r.cited_title_normalized, '[\s的]', '', 'g')
         ) as cited_key,
-        case r.relation when 'forwards' then 3 when 'implements' then 2 else 1 end as relation_rank
+        case r.relation when 'forwards' then 4 when 'implements' then 3 when 'repeals' then 2 else 1 end as relation_rank
     from {{ ref('stg_document_references') }} as r
     inner join {{ ref('int_document_sources') }} as ds
         on ds.source_id = r.source_id and ds.is_canonical
