@@ -179,29 +179,32 @@ def _parse_run(view: str, verb_start: int, verb_end: int, verb: _Verb, seg_end: 
     items = _items(view, verb_end, body_end)
     if not items:
         return None
-    names = [_split_note(view[a:b])[0] for a, b in items]
-    if any(
-        len(n) < 2 or len(n) > 40 or _DESCRIPTIVE.search(n) or _GENERIC_START.search(n) or _VERB_START.search(n)
-        for n in names
-    ):
-        return None
     listed_as_projects = bool(list_noun) and (
         list_noun.endswith(("项目", "工程")) or any(p.search(list_noun) for p in _category_patterns())
     )
     if list_noun and not listed_as_projects:  # …等老旧机组关停, …等交通网络
         return None
-    if listed_as_projects:
-        # A name of three or more characters in a run listed as projects counts
-        # (粤蓉欧、粤黔欧等互联互通班列; not 西江、北江等…航道, which names rivers).
-        ok = all(_has_category_word(n) or _ENDPOINTS.search(n) or len(n) >= 3 for n in names)
-    elif closing is not None or list_noun is not None:
-        ok = all(_has_category_word(n) or _ENDPOINTS.search(n) for n in names)
-    else:
+
+    def is_project(name: str) -> bool:
+        if len(name) < 2 or len(name) > 40 or _DESCRIPTIVE.search(name) or _GENERIC_START.search(name) or _VERB_START.search(name):
+            return False
+        if listed_as_projects:
+            # A name of three or more characters in a run listed as projects counts
+            # (粤蓉欧、粤黔欧等互联互通班列; not 西江、北江等…航道, which names rivers).
+            return _has_category_word(name) or bool(_ENDPOINTS.search(name)) or len(name) >= 3
+        if closing is not None or list_noun is not None:
+            return _has_category_word(name) or bool(_ENDPOINTS.search(name))
         # A bare verb + object (推进…, 研究谋划中珠澳沿江高速) is a project only when the
         # object's head noun is a project kind; 推动口岸通关协作 is an action.
-        ok = all(_ends_with_category(n) for n in names)
-    if not ok:
+        return _ends_with_category(name) or bool(_ENDPOINTS.search(name))
+
+    # Each item is judged on its own (启动南外环高速公路、全域公交项目建设: the expressway is a
+    # project, the bus network is not); a run with no project in it is no run.
+    names = [_split_note(view[a:b])[0] for a, b in items]
+    kept = [item for item, name in zip(items, names) if is_project(name)]
+    if not kept or (len(kept) < len(items) and not (closing is not None or listed_as_projects)):
         return None
+    items = kept
     return _Run(verb_start, verb_end, verb, items, list_noun or None, closing)
 
 
