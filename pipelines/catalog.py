@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -49,6 +50,13 @@ class CatalogEntry:
     source_id: str
     url: str  # absolute: http(s)://… or file:///…
     overrides: dict[str, str | date] = field(default_factory=dict)
+    # What readers see: the URL as given, or a file's path relative to the catalogue (never a path
+    # of the machine that built the warehouse).
+    source_url: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.source_url:
+            object.__setattr__(self, "source_url", self.url)
 
     @property
     def is_local(self) -> bool:
@@ -178,12 +186,13 @@ def _entry(raw: object, n: int, path: Path, roots: list[Path], problems: list[st
             overrides[name] = parsed
         else:
             overrides[name] = str(value)
-    source_id = str(raw["id"]) if raw.get("id") else derive_source_id(url)
+    shown = portable_url(url, path.parent)
+    source_id = str(raw["id"]) if raw.get("id") else derive_source_id(shown)
     if not _ID_OK.match(source_id):
         problems.append(f"{where}: id {source_id!r} must be letters, digits, '.', '_' or '-'")
     if len(problems) > before:
         return None
-    return CatalogEntry(source_id=source_id, url=url, overrides=overrides)
+    return CatalogEntry(source_id=source_id, url=url, overrides=overrides, source_url=shown)
 
 
 def _did_you_mean(key: str, known: tuple[str, ...]) -> str:
@@ -220,6 +229,15 @@ def resolve_url(url: str, base_dir: Path) -> str:
     if scheme and len(scheme) > 1:
         raise CatalogError(f"unsupported URL scheme {scheme!r} in {url!r} (use http, https, file or a path)")
     return (base_dir / url).resolve().as_uri()
+
+
+def portable_url(url: str, base_dir: Path) -> str:
+    """The URL readers are shown: a web URL as is, a local file as its path relative to the
+    catalogue's folder (``corpus/gd-2017-8.html``), so marts built on two machines agree."""
+    if not url.startswith("file://"):
+        return url
+    target = Path(unquote(urlparse(url).path))
+    return Path(os.path.relpath(target, base_dir.resolve())).as_posix()
 
 
 def derive_source_id(url: str) -> str:

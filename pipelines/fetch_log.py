@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import fields
+from datetime import datetime, timezone
 
 import duckdb
 import polars as pl
@@ -27,7 +28,10 @@ FETCH_SCHEMA: dict[str, pl.DataType] = {
     "from_cache": pl.Boolean,
     "version": pl.Int32,
 }
-CATALOG_SCHEMA: dict[str, pl.DataType] = {"source_id": pl.String, "url": pl.String, "overrides_json": pl.String}
+CATALOG_SCHEMA: dict[str, pl.DataType] = {
+    "source_id": pl.String, "url": pl.String, "source_url": pl.String, "overrides_json": pl.String,
+    "listed_at": pl.Datetime("us", "UTC"),  # when a fetch run last read the catalogue (dbt source freshness)
+}
 
 
 def latest_good_fetches(conn: duckdb.DuckDBPyConnection) -> dict[str, FetchResult]:
@@ -79,8 +83,9 @@ def _known_versions(conn: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]
 
 
 def write_catalog(conn: duckdb.DuckDBPyConnection, entries: list[CatalogEntry]) -> None:
+    listed_at = datetime.now(timezone.utc)
     rows = [
-        {"source_id": e.source_id, "url": e.url,
+        {"source_id": e.source_id, "url": e.url, "source_url": e.source_url, "listed_at": listed_at,
          "overrides_json": json.dumps(e.overrides, ensure_ascii=False, default=str, sort_keys=True)}
         for e in entries
     ]

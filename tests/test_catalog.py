@@ -45,6 +45,23 @@ notices:
     assert c.overrides == {"doc_number": "粤府〔2020〕1号", "publish_date": date(2020, 3, 4), "title": "标题"}
 
 
+def test_readers_see_a_local_file_relative_to_the_catalogue_and_ids_do_not_depend_on_the_machine(tmp_path):
+    """Two clones of one catalogue in different folders give the same source ids and URLs."""
+    ids = []
+    for clone in ("one", "two/deeper"):
+        p = write(tmp_path / clone, """
+notices:
+  - url: corpus/a.html
+  - url: https://www.gd.gov.cn/a/post_1.html
+""")
+        (tmp_path / clone / "corpus").mkdir()
+        local, web = load_catalog(p)
+        assert local.source_url == "corpus/a.html" and local.url.startswith("file:///")
+        assert web.source_url == web.url
+        ids.append((local.source_id, web.source_id))
+    assert ids[0] == ids[1]
+
+
 def test_derived_ids_are_stable_and_distinct():
     assert derive_source_id("https://x.cn/a/index.html") == derive_source_id("https://x.cn/a/index.html")
     assert derive_source_id("https://x.cn/a/index.html") != derive_source_id("https://x.cn/b/index.html")

@@ -141,7 +141,8 @@ def test_pdf_clauses_are_on_the_page_they_claim(db):
     ws = re.compile(r"\s+")
     checked = 0
     for source_id, url in rows(db, "select source_id, url from staging.stg_sources where format = 'pdf'"):
-        with pdfplumber.open(url.removeprefix("file://")) as pdf:
+        # a local source's URL is relative to its catalogue (the bundled one is at the repo's root)
+        with pdfplumber.open(REPO / url) as pdf:
             # Page text without whitespace and without the printed page number ("— 3 —").
             pages = [re.sub(r"[—-]\d+[—-]", "", ws.sub("", p.extract_text() or "")) for p in pdf.pages]
         wrong = []

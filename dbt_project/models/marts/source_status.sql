@@ -33,7 +33,7 @@ quality as (
 
 select
     c.source_id,
-    c.url,
+    c.source_url as url,
     lf.ok as last_fetch_ok,
     lf.status_code as last_fetch_status,
     lf.error as last_fetch_error,

@@ -1,5 +1,6 @@
 select
     source_id,
     url,
+    source_url,
     overrides_json
 from {{ source('raw', 'catalog') }}

@@ -1,8 +1,9 @@
 -- Parsed sources of the current catalogue.
 select
     s.source_id,
-    s.url,
-    s.final_url,
+    -- readers see the catalogue's URL; a local file as its catalogue-relative path, never this machine's
+    c.source_url as url,
+    case when s.final_url like 'file:%' then c.source_url else s.final_url end as final_url,
     s.format,
     s.content_sha256,
     s.size_bytes,
