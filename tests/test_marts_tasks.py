@@ -65,7 +65,7 @@ def test_aliases_merge_within_a_province_and_provinces_stay_apart(db):
     agencies = {
         name: (agency_id, province, level, name_en, aliases)
         for agency_id, name, province, level, name_en, aliases in db.execute(
-            "select agency_id, name_zh, province, level, name_en, aliases from marts.dim_agencies"
+            "select agency_id, name_zh, province, level, unit_en, aliases from marts.dim_agencies"
         ).fetchall()
     }
     gd, fj = agencies["广东省发展和改革委员会"], agencies["福建省发展和改革委员会"]
@@ -123,6 +123,42 @@ def test_tasks_led_by_the_guangdong_drc_with_their_co_agencies(db):
     workload = one(
         db,
         """select tasks_led, tasks_co, tasks_responsible, tasks_total from marts.agency_workload
-           where name_zh = '广东省发展和改革委员会' and scope = 'overall'""",
+           where name_zh = '广东省发展和改革委员会'""",
     )
     assert workload == (16, 18, 6, 40)
+
+
+def test_agencies_carry_full_english_names_and_division_codes(db):
+    """Provincial and city agencies are named with their division, as the Chinese names are, and
+    carry GB/T 2260 codes; seven city governments are seven different names."""
+    rows = dict(
+        (name, (en, division, province))
+        for name, en, division, province in db.execute(
+            "select name_zh, name_en, division_code, province_code from marts.dim_agencies"
+        ).fetchall()
+    )
+    assert rows["广东省发展和改革委员会"] == ("Guangdong Provincial Development and Reform Commission", "440000", "440000")
+    assert rows["福建省发展和改革委员会"][0] == "Fujian Provincial Development and Reform Commission"
+    assert rows["深圳市人民政府"] == ("Shenzhen Municipal People's Government", "440300", "440000")
+    assert rows["广东省委组织部"][0] == "Guangdong Provincial Party Committee Organization Department"
+    governments = [en for name, (en, _, _) in rows.items() if name.endswith("市人民政府")]
+    assert len(governments) >= 7 and len(set(governments)) == len(governments)
+    # no agency is named by its kind alone where its division is known
+    vague = db.execute(
+        """select name_zh, name_en from marts.dim_agencies
+           where division_code is not null and not is_group
+             and not regexp_matches(name_en, '(Provincial|Municipal|District|County|Banner|Prefecture|League|Autonomous Region) ')"""
+    ).fetchall()
+    assert vague == []
+
+
+def test_workload_tables_have_one_grain_each(db):
+    """Summing the per-document table gives the overall one: no table mixes two grains."""
+    mismatched = db.execute(
+        """select w.agency_id from marts.agency_workload w
+           join (select agency_id, sum(tasks_led) as led, sum(tasks_total) as total, count(*) as docs
+                 from marts.agency_document_workload group by agency_id) d using (agency_id)
+           where w.tasks_led <> d.led or w.document_count <> d.docs"""
+    ).fetchall()
+    assert mismatched == []
+    assert one(db, "select count(*) = count(distinct agency_id) from marts.agency_workload") == (True,)

@@ -71,6 +71,32 @@ groups as (
     inner join {{ ref('agency_groups') }} as g on regexp_matches(x.canonical_unit, g.pattern)
     where x.is_group
     group by x.name
+),
+
+central_en as (
+    select name, any_value(name_en) as name_en from {{ ref('central_bodies') }} group by name
+),
+
+places as (
+    -- A self-named unit's place, for its English name: the longest division short name it contains
+    -- (厦门海关 → Xiamen, 人行福州中心支行 → Fuzhou, 国开行福建省分行 → Fujian).
+    select
+        x.name,
+        arg_max(d.name_en, length(d.short_name) * 10 - least(strpos(x.full_name, d.short_name), 9)) as place_en,
+        arg_max(starts_with(x.full_name, d.short_name), length(d.short_name) * 10 - least(strpos(x.full_name, d.short_name), 9)) as place_first
+    from rewritten as x
+    inner join {{ ref('admin_divisions') }} as d
+        on length(d.short_name) >= 2 and contains(x.full_name, d.short_name)
+    where x.jurisdiction is null
+    group by x.name
+),
+
+party as (
+    -- 广东省委组织部: the jurisdiction is a division's party committee (广东省委 → 广东省).
+    select x.name, dv.qualifier_en, dv.code, dv.province_code
+    from rewritten as x
+    inner join {{ ref('int_divisions') }} as dv on dv.jurisdiction = regexp_replace(x.jurisdiction, '委$', '')
+    where ends_with(x.jurisdiction, '委')
 )
 
 select
@@ -81,22 +107,43 @@ select
     x.unit,
     x.canonical_unit,
     x.province,
+    coalesce(dv.code, pa.code) as division_code,
+    coalesce(dv.province_code, pa.province_code, pv.code) as province_code,
     x.is_group,
     case
         when x.is_group then 'group'
-        when k.kind = 'government' and d.level = 'province' then 'provincial_government'
-        when k.kind = 'government' and d.level = 'prefecture' then 'prefecture_government'
-        when k.kind = 'department' and d.level = 'province' then 'provincial_department'
-        when k.kind = 'department' and d.level = 'prefecture' then 'prefecture_department'
-        -- a county-level jurisdiction (长沙市望城区, 浏阳市, 长沙县): not in admin_divisions
-        when k.kind in ('government', 'department') and d.name is null
+        when k.kind = 'government' and dv.level = 'province' then 'provincial_government'
+        when k.kind = 'government' and dv.level = 'prefecture' then 'prefecture_government'
+        when k.kind = 'department' and dv.level = 'province' then 'provincial_department'
+        when k.kind = 'department' and dv.level = 'prefecture' then 'prefecture_department'
+        when k.kind in ('government', 'department') and dv.level = 'county' then 'county_' || k.kind
+        -- a county-level jurisdiction the seed does not know (a renamed or new district)
+        when k.kind in ('government', 'department') and dv.code is null
             and regexp_matches(x.jurisdiction, '(县|区|旗|市)$') then 'county_' || k.kind
         else coalesce(k.kind, 'unknown')
     end as level,
     k.kind,
-    case when x.is_group then g.group_name_en else k.kind_name_en end as name_en,
+    case when x.is_group then g.group_name_en else k.kind_name_en end as kind_en,
+    -- The agency's own English name: qualified by its division (Guangdong Provincial Development and
+    -- Reform Commission, Shenzhen Municipal People's Government), a central body's official name
+    -- (National Development and Reform Commission), a self-named unit's place (Xiamen Customs).
+    case
+        when x.is_group then g.group_name_en || coalesce(' (' || coalesce(dv.name_en, pv.name_en) || ')', '')
+        when ce.name_en is not null then ce.name_en
+        when dv.qualifier_en is not null and k.kind_name_en is not null then dv.qualifier_en || ' ' || k.kind_name_en
+        when pa.qualifier_en is not null and k.kind_name_en is not null
+            then pa.qualifier_en || ' Party Committee ' || k.kind_name_en
+        when pl.place_en is not null and k.kind_name_en is not null then
+            case when pl.place_first then pl.place_en || ' ' || k.kind_name_en
+                 else k.kind_name_en || ', ' || pl.place_en end
+        else k.kind_name_en
+    end as name_en,
     x.mentions
 from rewritten as x
 left join kinds as k using (name)
 left join groups as g using (name)
-left join {{ ref('admin_divisions') }} as d on d.name = x.jurisdiction
+left join {{ ref('int_divisions') }} as dv on dv.jurisdiction = x.jurisdiction
+left join {{ ref('admin_divisions') }} as pv on pv.name = x.province and pv.level = 'province'
+left join central_en as ce on x.is_central and ce.name = x.canonical_unit
+left join places as pl using (name)
+left join party as pa using (name)

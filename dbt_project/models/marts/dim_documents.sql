@@ -18,6 +18,7 @@ select
     arg_max(title, is_canonical) filter (where title is not null) as title,
     arg_max(issuer, is_canonical) filter (where issuer is not null) as issuer,
     arg_max(province, is_canonical) filter (where province is not null) as province,
+    arg_max(pv.province_code, is_canonical) filter (where pv.province_code is not null) as province_code,
     arg_max(doc_number, is_canonical) filter (where doc_number is not null) as doc_number,
     arg_max(signed_date, is_canonical) filter (where signed_date is not null) as signed_date,
     arg_max(publish_date, is_canonical) filter (where publish_date is not null) as publish_date,
@@ -36,4 +37,7 @@ select
     arg_max(page_count, is_canonical) as page_count
 from sources
 left join clause_counts as cc using (source_id)
+left join (
+    select code as province_code, name as province_name from {{ ref('admin_divisions') }} where level = 'province'
+) as pv on pv.province_name = sources.province
 group by document_id
