@@ -8,10 +8,13 @@ from pipelines.defs.console import terse_console
 from pipelines.defs.dbt import dbt_resource, dbt_warehouse
 from pipelines.defs.extract import extracted_promises, extracted_tasks
 from pipelines.defs.ingest import fetched_notices, parsed_notices
-from pipelines.defs.publish import warehouse_snapshot
+from pipelines.defs.publish import analyst_report, mart_exports, warehouse_snapshot
 from pipelines.defs.resources import NoticesConfig
 
-ASSETS = [fetched_notices, parsed_notices, extracted_tasks, extracted_promises, dbt_warehouse, warehouse_snapshot]
+ASSETS = [
+    fetched_notices, parsed_notices, extracted_tasks, extracted_promises, dbt_warehouse,
+    warehouse_snapshot, mart_exports, analyst_report,
+]
 CHECKS = parse_checks
 
 

@@ -60,7 +60,7 @@ def run_status(path: Path) -> str:
 
 
 def summary(path: Path, seconds: float | None = None) -> str:
-    from pipelines.publish import snapshot_path, snapshot_state
+    from pipelines.publish import export_path, report_path, snapshot_path, snapshot_state
 
     with warehouse.connect(path, read_only=True) as conn:
         problems = _problems(conn)
@@ -82,6 +82,14 @@ def summary(path: Path, seconds: float | None = None) -> str:
     lines.append(f"  {'errors':<18} {len(problems)}")
     snapshot = snapshot_path(Path(path))
     lines.append(f"readers: {snapshot} ({snapshot_state(Path(path), snapshot)})")
+    exports = export_path(Path(path))
+    if exports.exists():
+        files = sorted(exports.glob("*.parquet"))
+        csv = " and CSV" if any(exports.glob("*.csv")) else ""
+        lines.append(f"  exports  {exports}/ ({len(files)} marts as Parquet{csv})")
+    report = report_path(Path(path))
+    if report.exists():
+        lines.append(f"  report   {report} (open it in a browser)")
     return "\n".join(lines)
 
 
