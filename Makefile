@@ -16,15 +16,15 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 DBT_SOURCES := $(shell find dbt_project/models dbt_project/seeds dbt_project/macros dbt_project/tests -type f 2>/dev/null) dbt_project/dbt_project.yml
 MANIFEST := dbt_project/target/manifest.json
 
-.PHONY: setup run publish test eval dev manifest chart clean help
+.PHONY: setup run publish test eval dev freshness manifest clean help
 
 help:
 	@echo "make run    set up .venv and materialise every asset on the catalogue (default: bundled corpus)"
 	@echo "make test   set up and run the test suite"
 	@echo "make eval   score the extractors on the evaluation corpus (eval/REPORT.md)"
-	@echo "make dev    start the Dagster UI on the same definitions"
-	@echo "make publish refresh the reader snapshot from the marts (after a dbt build by hand)"
-	@echo "make chart  draw the target timeline from the warehouse (warehouse/targets.png)"
+	@echo "make dev    start the Dagster UI on the same definitions (PORT=3000 by default)"
+	@echo "make publish refresh the snapshot, the exports and the report from the marts (after a dbt build by hand)"
+	@echo "make freshness  warn when the raw tables are stale (dbt source freshness)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,11 +57,12 @@ test: setup manifest
 eval: setup manifest
 	$(BIN)/python -m pipelines.evaluation
 
+PORT ?= 3000
 dev: setup manifest
-	$(BIN)/dagster dev -w workspace.yaml
+	$(BIN)/dagster dev -w workspace.yaml --port $(PORT)
 
-chart: setup
-	$(BIN)/python -m pipelines.charts --warehouse "$(NOTICES_WAREHOUSE)" --out warehouse/targets.png
+freshness: setup manifest
+	cd dbt_project && ../$(BIN)/dbt source freshness --profiles-dir .
 
 clean:
-	rm -rf $(VENV) dbt_project/target dbt_project/logs warehouse/*.duckdb* raw/objects
+	rm -rf $(VENV) dbt_project/target dbt_project/logs warehouse/*.duckdb* warehouse/export warehouse/.export-versions warehouse/report.html raw/objects

@@ -48,6 +48,7 @@ def _run(args: argparse.Namespace) -> int:
     import dagster as dg
 
     from pipelines.definitions import defs
+    from pipelines.dbt_results import dbt_failures
     from pipelines.defs.console import root_cause
     from pipelines.summary import run_status, summary
     from pipelines.warehouse import connect
@@ -58,6 +59,7 @@ def _run(args: argparse.Namespace) -> int:
     os.environ["NOTICES_DBT_LOG"] = str(dbt_log)  # dbt's own log goes there, not to the terminal
     print(f"catalogue: {catalog} ({len(entries)} entries)", flush=True)
     started = time.monotonic()
+    started_at = time.time()
     run_config = {
         "ops": {
             "fetched_notices": {"config": {"refetch": args.refetch}},
@@ -92,11 +94,11 @@ def _run(args: argparse.Namespace) -> int:
     seconds = time.monotonic() - started
     print(summary(warehouse, seconds=seconds), flush=True)
     if not result.success:
-        failures = [
-            f"{e.step_key}: {root_cause(e.event_specific_data.error)}"
-            for e in result.all_events
-            if e.is_step_failure and e.event_specific_data and e.event_specific_data.error
-        ]
+        failures = []
+        for e in result.all_events:
+            if e.is_step_failure and e.event_specific_data and e.event_specific_data.error:
+                dbt_lines = dbt_failures(settings.DBT_PROJECT_DIR / "target", since=started_at) if e.step_key.startswith("dbt_") else []
+                failures += dbt_lines or [f"{e.step_key}: {root_cause(e.event_specific_data.error)}"]
         print(f"the run failed; the reader snapshot was not updated (dbt's log: {dbt_log}):", file=sys.stderr)
         for line in failures or ["see the Dagster logs (make dev)"]:
             print(f"  {line}", file=sys.stderr)
@@ -125,12 +127,17 @@ def _summary(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from pipelines.publish import publish_snapshot, snapshot_path
+    from pipelines.publish import export_marts, export_path, publish_snapshot, report_path, snapshot_path
+    from pipelines.report import build_report
 
     warehouse = settings.warehouse_path()
     target = snapshot_path(warehouse)
     counts = publish_snapshot(warehouse, target)
     print(f"published {target} ({len(counts)} marts)")
+    export_marts(target, export_path(warehouse))
+    print(f"exported {export_path(warehouse)}/")
+    build_report(target, report_path(warehouse), sources_base=settings.catalog_path().parent)
+    print(f"wrote {report_path(warehouse)}")
     return EXIT_OK
 
 

@@ -8,6 +8,7 @@ Dagster instance and shown in the UI (``make dev``).
 from __future__ import annotations
 
 import logging
+import re
 import sys
 
 import dagster as dg
@@ -29,6 +30,9 @@ def root_cause(error) -> str:
 
 # dagster-dbt's notes about its own bookkeeping (dbt source tests it records as observations).
 _DBT_NOISE = ("Logging an `AssetObservation` instead of an `AssetCheckResult`",)
+
+
+_SKIPPED = re.compile(r"Dependencies for step (?P<step>\S+) (?P<how>failed|were not executed): \[(?P<steps>.*)\]")
 
 
 class _ToolHandler(logging.Handler):
@@ -54,6 +58,12 @@ class _ToolHandler(logging.Handler):
             if not message.startswith(("Running dbt command", "Finished dbt command")):
                 return
             message = message.replace("Running dbt command", "dbt: running").replace("Finished dbt command", "dbt: finished")
+        skipped = _SKIPPED.match(message)
+        if skipped:
+            # "Dependencies for step x failed: ['dbt_warehouse', 'dbt_warehouse', …]": once each.
+            upstream = ", ".join(dict.fromkeys(re.findall(r"'([^']+)'", skipped["steps"])))
+            self._write(f"skipped {skipped['step']}: {upstream} {'failed' if skipped['how'] == 'failed' else 'did not run'}")
+            return
         if record.levelno >= logging.WARNING:
             message = f"warning: {message}"
         self._write(message)

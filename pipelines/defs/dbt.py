@@ -31,13 +31,25 @@ class NoticesDbtTranslator(DagsterDbtTranslator):
         fqn = dbt_resource_props.get("fqn", [])
         return fqn[1] if len(fqn) > 2 else "warehouse"
 
+    def get_asset_check_spec(self, asset_spec, manifest, unique_id, project):
+        # dbt's tests on the raw tables become checks of the Python assets that write them. They
+        # run inside the dbt build, so they cannot block the stages after those assets: blocking
+        # checks would make Dagster split the build into one dbt invocation per stage.
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is not None and manifest["nodes"][unique_id].get("sources"):
+            spec = dg.AssetCheckSpec(
+                name=spec.name, asset=spec.asset_key, description=spec.description,
+                additional_deps=spec.additional_deps, metadata=spec.metadata, blocking=False,
+            )
+        return spec
+
 
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     # Several raw tables come from one Python asset (raw.sources, raw.clauses… ← parsed_notices).
     dagster_dbt_translator=NoticesDbtTranslator(
-        settings=DagsterDbtTranslatorSettings(enable_duplicate_source_asset_keys=True)
+        settings=DagsterDbtTranslatorSettings(enable_duplicate_source_asset_keys=True, enable_source_tests_as_checks=True)
     ),
 )
 def dbt_warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource, notices: NoticesConfig):
@@ -51,7 +63,7 @@ def dbt_warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource, notice
     with connect(Path(notices.warehouse_path)):
         pass
     with notices.writer_lock("dbt build"), _dbt_output():
-        yield from dbt.cli(["build"], context=context).stream()
+        yield from dbt.cli(["build"], context=context).stream().fetch_row_counts()
     prune_run_folders(Path(dbt_project.project_dir) / "target")
 
 

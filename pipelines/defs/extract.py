@@ -35,6 +35,7 @@ def _run(context: dg.AssetExecutionContext, stage: ExtractStage, config: StageCo
     deps=[parsed_notices],
     group_name="extract",
     kinds={"python", "polars", "duckdb"},
+    code_version=TASKS.code_version(),
     description="Tasks (work items closed by a responsibility note) and the agencies each note names: raw.tasks, raw.task_agencies.",
 )
 def extracted_tasks(context: dg.AssetExecutionContext, config: StageConfig, notices: NoticesConfig) -> dg.MaterializeResult:
@@ -45,6 +46,7 @@ def extracted_tasks(context: dg.AssetExecutionContext, config: StageConfig, noti
     deps=[parsed_notices],
     group_name="extract",
     kinds={"python", "polars", "duckdb"},
+    code_version=PROMISES.code_version(),
     description="Projects, dated targets and references to other notices: raw.project_mentions, raw.targets, raw.document_references.",
 )
 def extracted_promises(context: dg.AssetExecutionContext, config: StageConfig, notices: NoticesConfig) -> dg.MaterializeResult:

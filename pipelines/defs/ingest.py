@@ -7,6 +7,7 @@ from collections.abc import Callable
 import dagster as dg
 
 from pipelines import faults
+from pipelines.code_version import modules_version
 from pipelines.fetch import fetch_all
 from pipelines.fetch_log import latest_good_fetches, log_fetches, write_catalog
 from pipelines.process import ParseTask, empty_frames, parse_code_version, parse_input_key, parse_task
@@ -40,6 +41,8 @@ def progress_logger(context: dg.AssetExecutionContext, stage: str, every: float 
 @dg.asset(
     group_name="ingest",
     kinds={"python", "duckdb"},
+    # The UI marks the asset stale when this code changes.
+    code_version=modules_version(["pipelines.fetch", "pipelines.fetch_log", "pipelines.catalog"]),
     description="Fetch every catalogue entry (HTTP or file) into raw/objects, content-addressed; log fetches in raw.fetches.",
 )
 def fetched_notices(context: dg.AssetExecutionContext, config: FetchConfig, notices: NoticesConfig) -> dg.MaterializeResult:
@@ -72,6 +75,7 @@ def fetched_notices(context: dg.AssetExecutionContext, config: FetchConfig, noti
     deps=[fetched_notices],
     group_name="ingest",
     kinds={"python", "polars", "duckdb"},
+    code_version=parse_code_version(),
     description="Parse each fetched source (HTML or PDF) into raw.sources, raw.paragraphs and raw.clauses; only new or changed sources are parsed.",
 )
 def parsed_notices(context: dg.AssetExecutionContext, config: StageConfig, notices: NoticesConfig) -> dg.MaterializeResult:
