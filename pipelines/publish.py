@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -109,8 +110,10 @@ def export_marts(warehouse: Path, target: Path | None = None, formats: tuple[str
     if formats is None:
         formats = ("parquet", "csv") if os.environ.get("NOTICES_EXPORT_CSV") == "1" else ("parquet",)
     versions = target.parent / f".{target.name}-versions"
-    folder = versions / time.strftime("%Y%m%dT%H%M%S") / str(os.getpid())
-    folder.mkdir(parents=True, exist_ok=True)
+    versions.mkdir(parents=True, exist_ok=True)
+    # A new folder every time (two exports in one second, or by one process, never share one).
+    folder = Path(tempfile.mkdtemp(prefix=time.strftime("%Y%m%dT%H%M%S-"), dir=versions))
+    folder.chmod(0o755)  # mkdtemp makes it private; readers may be other users (a BI service)
     counts: dict[str, int] = {}
     with connect(warehouse, read_only=True) as conn:
         for table in _marts(conn):
@@ -125,11 +128,8 @@ def export_marts(warehouse: Path, target: Path | None = None, formats: tuple[str
     link.symlink_to(folder.relative_to(target.parent))
     os.replace(link, target)
     # Keep the newest few export folders; a reader of the previous one is not cut off mid-read.
-    for old in sorted((p for p in versions.glob("*/*") if p.is_dir()), key=lambda p: p.stat().st_mtime)[:-_KEEP_EXPORTS]:
+    for old in sorted((p for p in versions.iterdir() if p.is_dir() and p != folder), key=lambda p: p.stat().st_mtime)[: -(_KEEP_EXPORTS - 1) or None]:
         shutil.rmtree(old, ignore_errors=True)
-    for empty in versions.glob("*"):
-        if empty.is_dir() and not any(empty.iterdir()):
-            empty.rmdir()
     return counts
 
 

@@ -28,8 +28,6 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 plt.rcParams["svg.fonttype"] = "none"  # text stays text: the browser renders it with its own fonts
-# matplotlib measures the text with its own font even so; a missing CJK glyph is no problem here.
-warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
 
 _CSS = """
 body{font:14px/1.5 system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:0;color:#1d2733;background:#f6f7f9}
@@ -114,7 +112,11 @@ def _table(table_id: str, headers: list[str], rows: list[list[str]], numeric: se
 
 def _svg(fig) -> str:
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight")
+    with warnings.catch_warnings():
+        # matplotlib measures the text with its own font; a missing CJK glyph does not matter here
+        # (the text stays text and the browser renders it).
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
+        fig.savefig(buf, format="svg", bbox_inches="tight")
     plt.close(fig)
     text = buf.getvalue()
     return text[text.index("<svg") :]

@@ -22,6 +22,7 @@ CORPUS = REPO / "corpus"
 VOLATILE = {
     ("raw", "fetches"): {"fetched_at", "attempts", "from_cache", "headers_json"},
     ("raw", "stage_state"): {"updated_at"},
+    ("raw", "catalog"): {"listed_at"},
     ("marts", "source_status"): {"last_fetched_at"},
     ("staging", "stg_fetches"): {"fetched_at", "attempts", "from_cache", "headers_json"},
     ("staging", "stg_stage_state"): {"updated_at"},

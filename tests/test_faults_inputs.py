@@ -90,7 +90,9 @@ def test_a_catalogue_of_bad_documents_runs_to_the_end_and_publishes(hostile_site
     head = next(i for i, line in enumerate(lines) if "source(s) failed" in line)
     assert lines[head].startswith("8 source(s) failed")
     assert head < next(i for i, line in enumerate(lines) if line.startswith("warehouse: "))
-    assert "up to date, published" in lines[-1]
+    readers = next(i for i, line in enumerate(lines) if line.startswith("readers: "))
+    assert "up to date, published" in lines[readers]
+    assert lines[readers + 1].strip().startswith("exports") and lines[readers + 2].strip().startswith("report")
     with duckdb.connect(str(site.warehouse), read_only=True) as conn:
         status = dict(conn.execute("select source_id, status from marts.source_status").fetchall())
         why = dict(conn.execute(
