@@ -61,6 +61,8 @@ class Site:
             "DAGSTER_HOME": str(self.root / "dagster"),
             "NOTICES_LOCK_TIMEOUT": "120",
             "NOTICES_WORKERS": "1",
+            # Fault tests read the warehouse, not Dagster's row-count metadata.
+            "NOTICES_DBT_ROW_COUNTS": "0",
             "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         }
         env.pop("NOTICES_SNAPSHOT", None)

@@ -130,6 +130,11 @@ def test_rerun_is_idempotent_and_parses_nothing_again(bundled_warehouse, materia
     parse_meta = result.asset_materializations_for_node("parsed_notices")[0].metadata
     assert parse_meta["parsed"].value == 0 and parse_meta["up_to_date"].value == 5
     assert snapshot() == before
+    # dbt models carry their row counts in Dagster (NOTICES_DBT_ROW_COUNTS defaults on).
+    materializations = [e.event_specific_data.materialization for e in result.get_asset_materialization_events()]
+    counts = {m.asset_key.path[-1]: m.metadata["dagster/row_count"].value for m in materializations if "dagster/row_count" in m.metadata}
+    with duckdb.connect(str(copy), read_only=True) as conn:
+        assert counts["fct_clauses"] == rows(conn, "select count(*) from marts.fct_clauses")[0][0] > 0
 
 
 def test_pdf_clauses_are_on_the_page_they_claim(db):
