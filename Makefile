@@ -16,12 +16,13 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 DBT_SOURCES := $(shell find dbt_project/models dbt_project/seeds dbt_project/macros dbt_project/tests -type f 2>/dev/null) dbt_project/dbt_project.yml
 MANIFEST := dbt_project/target/manifest.json
 
-.PHONY: setup run publish test eval dev freshness manifest clean help
+.PHONY: setup run publish test eval bench dev freshness manifest clean help
 
 help:
 	@echo "make run    set up .venv and materialise every asset on the catalogue (default: bundled corpus)"
 	@echo "make test   set up and run the test suite"
 	@echo "make eval   score the extractors on the evaluation corpus (eval/REPORT.md)"
+	@echo "make bench N=1000  time cold / no-change / add-one runs on N generated notices (prints a table)"
 	@echo "make dev    start the Dagster UI on the same definitions (PORT=3000 by default)"
 	@echo "make publish refresh the snapshot, the exports and the report from the marts (after a dbt build by hand)"
 	@echo "make freshness  warn when the raw tables are stale (dbt source freshness)"
@@ -56,6 +57,10 @@ test: setup manifest
 
 eval: setup manifest
 	$(BIN)/python -m pipelines.evaluation
+
+N ?= 100
+bench: setup manifest
+	$(BIN)/python scripts/bench.py $(N)
 
 PORT ?= 3000
 dev: setup manifest
