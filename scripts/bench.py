@@ -16,6 +16,8 @@ Usage: python scripts/bench.py N [--keep]   (make bench N=1000)
 from __future__ import annotations
 
 import argparse
+import os
+import platform
 import random
 import re
 import shutil
@@ -23,6 +25,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pypdfium2
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -90,7 +94,6 @@ def write_catalog(root: Path, names: list[str]) -> None:
 def floor_seconds(folder: Path) -> float:
     """Bare text of every file on one core: the least any pipeline must do."""
     import lxml.html
-    import pypdfium2
 
     started = time.perf_counter()
     for path in sorted(folder.iterdir()):
@@ -108,11 +111,13 @@ def run_pipeline(root: Path) -> tuple[float, dict[str, float], int]:
     """A CLI run on the bench catalogue: wall seconds, stage seconds, and the peak RSS (MB) of its
     largest process."""
     env = {
-        **__import__("os").environ,
+        **os.environ,
         "NOTICES_CATALOG": str(root / "catalog.yaml"), "NOTICES_WAREHOUSE": str(root / "warehouse" / "notices.duckdb"),
-        "NOTICES_RAW_DIR": str(root / "raw"), "NOTICES_SNAPSHOT": str(root / "warehouse" / "notices.snapshot.duckdb"),
-        "NOTICES_EXPORT_DIR": str(root / "warehouse" / "export"), "DAGSTER_HOME": str(root / "dagster"),
+        "NOTICES_RAW_DIR": str(root / "raw"), "DAGSTER_HOME": str(root / "dagster"),
     }
+    # The snapshot and the exports then default to beside the bench warehouse, not the user's.
+    env.pop("NOTICES_SNAPSHOT", None)
+    env.pop("NOTICES_EXPORT_DIR", None)
     (root / "dagster").mkdir(exist_ok=True)
     started = time.perf_counter()
     # A wrapper process waits for the run and reports the largest RSS among its descendants, so
@@ -160,7 +165,7 @@ def main() -> None:
     started = time.perf_counter()
     names = [write_notice(folder, i, make_notice(i, addressee, pool, rng)) for i in range(1, args.n + 1)]
     write_catalog(root, names)
-    pages = sum(len(__import__("pypdfium2").PdfDocument(folder / n)) for n in names if n.endswith(".pdf"))
+    pages = sum(len(pypdfium2.PdfDocument(folder / n)) for n in names if n.endswith(".pdf"))
     print(f"generated {args.n} notices ({pages} PDF pages) in {time.perf_counter() - started:.0f}s under {root}", flush=True)
 
     floor = floor_seconds(folder)
@@ -189,9 +194,6 @@ def main() -> None:
 
 
 def _machine() -> str:
-    import os
-    import platform
-
     return f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
 
 

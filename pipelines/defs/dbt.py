@@ -63,13 +63,13 @@ def dbt_warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource, notice
     with connect(Path(notices.warehouse_path)):
         pass
     with notices.writer_lock("dbt build"), _dbt_output():
-        invocation = dbt.cli(["build"], context=context)
-        invocation.manifest = _relations_for_any_file(invocation.manifest)
-        events = invocation.stream()
         # Row counts on every materialised model cost one query each (≈ 7 s a build here).
-        if os.environ.get("NOTICES_DBT_ROW_COUNTS", "1") != "0":
-            events = events.fetch_row_counts()
-        yield from events
+        row_counts = os.environ.get("NOTICES_DBT_ROW_COUNTS", "1") != "0"
+        invocation = dbt.cli(["build"], context=context)
+        if row_counts:
+            invocation.manifest = _relations_for_any_file(invocation.manifest)
+        events = invocation.stream()
+        yield from (events.fetch_row_counts() if row_counts else events)
     prune_run_folders(Path(dbt_project.project_dir) / "target")
 
 
