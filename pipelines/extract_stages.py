@@ -30,15 +30,24 @@ class SourceInput:
     document_date: date | None
     title: str | None
     issuer: str | None
+    jurisdiction: str | None = None  # read from the body when the header names no place (process.py)
 
     @classmethod
     def empty(cls) -> SourceInput:
         return cls("", [], pl.DataFrame(schema=CLAUSE_SCHEMA), None, None, None, None, None)
 
+    @property
+    def issuing_body(self) -> str | None:
+        """The issuer as the note grammar reads it: with its place when only the body gives it
+        (区人民政府办公室 in a notice that speaks for 咸宁市咸安区 → 咸宁市咸安区人民政府办公室)."""
+        if not self.jurisdiction or (self.issuer and self.issuer[0] not in "省市区县州"):
+            return self.issuer
+        return self.jurisdiction + (self.issuer[1:] if self.issuer else "人民政府")
+
 
 def load_source_input(conn: duckdb.DuckDBPyConnection, source_id: str) -> SourceInput:
     meta = conn.execute(
-        "select province, doc_number, coalesce(signed_date, publish_date), title, issuer from raw.sources where source_id = ?",
+        "select province, doc_number, coalesce(signed_date, publish_date), title, issuer, jurisdiction from raw.sources where source_id = ?",
         [source_id],
     ).fetchall()[0]
     paragraphs = [
@@ -90,7 +99,7 @@ def apply_extract(payload: tuple[Callable[[SourceInput], dict[str, pl.DataFrame]
 def _tasks(src: SourceInput) -> dict[str, pl.DataFrame]:
     from pipelines.extract.tasks import extract_tasks
 
-    tasks, agencies = extract_tasks(src.source_id, src.paragraphs, src.clauses, src.province, issuer=src.issuer)
+    tasks, agencies = extract_tasks(src.source_id, src.paragraphs, src.clauses, src.province, issuer=src.issuing_body)
     return {"tasks": tasks, "task_agencies": agencies}
 
 
