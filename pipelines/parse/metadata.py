@@ -31,7 +31,7 @@ _DOC_NUMBER = re.compile(
 # none of them occurs inside a real issuer code.
 _CODE_LEAD_IN = re.compile(
     "印发|转发|执行|落实|贯彻|根据|按照|依据|依照|参照|对照|详见|参见|见|以及|和|与|及|或|的|即|是|"
-    "于|在|将|把|对|由|据|按|号|文件|等|了|为|通知|意见|决定|办法|方案|规定|批复|报告|纪要|国务院|政府"
+    "于|在|以|将|把|对|由|据|按|号|文件|等|了|为|通知|意见|决定|办法|方案|规定|批复|报告|纪要|国务院|政府"
 )
 _MAX_CODE = 6  # the longest codes in use (发改办地区, 国卫办医函, 工信部联装) have 5 characters
 
