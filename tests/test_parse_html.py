@@ -535,3 +535,24 @@ def test_province_of(value, expected):
 def test_province_table_is_complete():
     assert len(PROVINCES) == 34
     assert len({full for full, _, _ in PROVINCES}) == 34
+
+
+@pytest.mark.parametrize(
+    ("written", "title"),
+    [
+        # Masthead and 文号 run into the title (Lishan 2023; a Traditional Guangdong mirror).
+        ("鞍山市立山区人民政府文件鞍立政发〔2023〕2号立山区人民政府关于印发《立山区政府2023年重点工作任务分解和责任分工方案》的通知",
+         "立山区人民政府关于印发《立山区政府2023年重点工作任务分解和责任分工方案》的通知"),
+        ("廣東省人民政府文件粵府〔2017〕8號廣東省人民政府關於印發實施方案的通知", "廣東省人民政府關於印發實施方案的通知"),
+        # Book-title marks around the whole title, as some portals list titles (Jiangsu, Beijing).
+        ("《江苏省人民政府办公厅关于印发江苏省推进运输结构调整实施方案的通知》", "江苏省人民政府办公厅关于印发江苏省推进运输结构调整实施方案的通知"),
+        ("《北京市人民政府办公厅关于印发〈北京市2016年政务公开工作要点〉的通知》", "北京市人民政府办公厅关于印发〈北京市2016年政务公开工作要点〉的通知"),
+        # A 文号 the title itself cites stays; so do marks around part of a title.
+        ("省政府转发国发〔2016〕18号关于加快发展的意见的通知", "省政府转发国发〔2016〕18号关于加快发展的意见的通知"),
+        ("《中国制造2025》安徽篇实施方案", "《中国制造2025》安徽篇实施方案"),
+    ],
+)
+def test_clean_title(written, title):
+    from pipelines.parse.metadata import clean_title
+
+    assert clean_title(written) == title

@@ -237,12 +237,18 @@ def plausible_title(text: str | None) -> bool:
 
 
 def clean_title(text: str) -> str:
-    """A title without a 文号 run into it (…的通知粤府〔2017〕8号) and without the spaces layout put
-    between its characters (…的通 知)."""
+    """A title without a 文号 run into it (…的通知粤府〔2017〕8号), without the masthead and 文号
+    that GB/T 9704 prints above it when a page runs them together (X人民政府文件鞍立政发〔2023〕2号
+    立山区人民政府关于…的通知), without book-title marks around the whole of it (《…的通知》, as
+    some portals show titles) and without the spaces layout put between its characters (…的通 知)."""
     text = re.sub(r"(?<=[\u4e00-\u9fff》”）)])\s+(?=[\u4e00-\u9fff《“（(])", "", text).strip()
-    for written, start, end in find_doc_numbers(text):
+    for written, start, end in reversed(find_doc_numbers(text)):
         if end >= len(text.rstrip()) or start == 0:
             text = (text[:start] + text[end:]).strip()
+        elif to_simplified(text[:start].rstrip()).endswith("文件") and plausible_title(text[end:]):
+            text = text[end:].strip()  # the masthead (X人民政府文件) and 文号 before the title
+    if text.startswith("《") and text.endswith("》") and "》" not in text[1:-1] and "《" not in text[1:-1]:
+        text = text[1:-1]
     return text
 
 
