@@ -556,3 +556,22 @@ def test_clean_title(written, title):
     from pipelines.parse.metadata import clean_title
 
     assert clean_title(written) == title
+
+
+@pytest.mark.parametrize(
+    ("label", "issuer"),
+    [
+        # Joint issuers a ministry's info list separates by a space or a comma (MIIT and NDRC 2018).
+        ("工业和信息化部 国家发展和改革委员会", "工业和信息化部、国家发展和改革委员会"),
+        ("中共广东省委，广东省人民政府", "中共广东省委、广东省人民政府"),
+        ("湖南省人民政府办公厅", "湖南省人民政府办公厅"),
+        # A placeholder is no issuer: the title's issuer is taken instead.
+        ("|", "国务院办公厅"),
+    ],
+)
+def test_issuer_label_values(label, issuer):
+    page = (f'<html><head><meta charset="utf-8"></head><body><ul class="info"><li><span>发布机构：</span>{label}</li></ul>'
+            '<h1>国务院办公厅关于印发推进运输结构调整三年行动计划的通知</h1><div class="content">'
+            '<p>各省、自治区、直辖市人民政府，国务院各部委、各直属机构：</p>'
+            '<p>《推进运输结构调整三年行动计划（2018—2020年）》已经国务院同意，现印发给你们，请认真贯彻执行。</p></div></body></html>')
+    assert parse_html(page.encode("utf-8")).issuer == issuer

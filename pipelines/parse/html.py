@@ -22,6 +22,7 @@ from pipelines.parse.metadata import (
     find_doc_numbers,
     find_signature,
     header_before_letter,
+    issuer_from_title,
     label_field,
     opens_letter,
     parse_cn_date,
@@ -536,8 +537,21 @@ class _Meta:
                 value = clean_title(str(value))
                 if not plausible_title(value):
                     continue
+            if name == "issuer":
+                value = _issuer_value(str(value))
+                if value is None:
+                    continue
             return value
         return None
+
+
+def _issuer_value(text: str) -> str | None:
+    """An issuer as a label gives it: joint issuers that the page separates by spaces or commas
+    are written with 、 (工业和信息化部 国家发展和改革委员会); a value with no Han character (a
+    separator, a placeholder) is none."""
+    if not re.search(r"[\u4e00-\u9fff]", text):
+        return None
+    return re.sub(r"(?<=[\u4e00-\u9fff])\s*[\s,，;；]\s*(?=[\u4e00-\u9fff])", "、", text.strip())
 
 
 def _text_of(tag: Tag) -> str:
@@ -745,11 +759,18 @@ def parse_html(data: bytes, content_type: str | None = None, url: str | None = N
     if body is not None and (heading := _heading_before(body)):
         meta.labels.setdefault("title", heading)
 
+    title = _str_or_none(meta.get("title"))
+    issuer = _str_or_none(meta.get("issuer"))
+    if issuer is None:
+        # GB/T 9704 titles name their issuer before 关于 (国务院办公厅关于印发…的通知); one named by
+        # its level only (省人民政府关于…) says no place, so it is not taken.
+        named = issuer_from_title(title)
+        issuer = named if named and named[0] not in "省市区县州" else None
     notice = ParsedNotice(
         format="html",
         paragraphs=[Paragraph(p) for p in paragraphs],
-        title=_str_or_none(meta.get("title")),
-        issuer=_str_or_none(meta.get("issuer")),
+        title=title,
+        issuer=issuer,
         doc_number=_str_or_none(meta.get("doc_number")),
         signed_date=_as_date(meta.get("signed_date")),
         publish_date=_as_date(meta.get("publish_date")),
