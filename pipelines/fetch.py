@@ -126,18 +126,24 @@ def guess_content_type(path_or_url: str) -> str | None:
     return mimetypes.guess_type(path_or_url)[0]
 
 
+# When each host may next be asked, for the whole process: discovery and fetch (two assets,
+# two Politeness objects) run back to back in one run and must not together exceed a host's rate.
+_NEXT_START: dict[str, float] = {}
+_PACE_LOCK = threading.Lock()
+
+
 class Politeness:
     """What one run owes each host, shared by all its threads: at most ``connections`` requests
-    at once, request starts spaced by 1/``rps`` (retries and robots.txt included), and robots.txt,
-    read once per host. Hosts are told apart by host:port; limits come from the catalogue's
-    ``hosts:`` (by host:port, else host name), else from the settings."""
+    at once, request starts spaced by 1/``rps`` (retries and robots.txt included; the spacing is
+    kept process-wide), and robots.txt, read once per host. Hosts are told apart by host:port;
+    limits come from the catalogue's ``hosts:`` (by host:port, else host name), else from the
+    settings."""
 
     def __init__(self, settings: FetchSettings | None = None, hosts: dict[str, HostLimits] | None = None) -> None:
         self.settings = settings or FetchSettings.from_env()
         self.hosts = hosts or {}
         self._lock = threading.Lock()
         self._slots: dict[str, threading.Semaphore] = {}
-        self._next_start: dict[str, float] = {}
         self._robots: dict[str, RobotFileParser | str | None] = {}
         self._robots_locks: dict[str, threading.Lock] = {}
         self.requests = 0  # every request made, robots.txt included
@@ -159,12 +165,13 @@ class Politeness:
         host = urlparse(url).netloc.lower()
         with self._lock:
             self.requests += 1
-            if not rps:
-                return
+        if not rps:
+            return
+        with _PACE_LOCK:
             now = time.monotonic()
-            start = max(now, self._next_start.get(host, now))
+            start = max(now, _NEXT_START.get(host, now))
             # 2% slack: the limit holds where the server counts arrivals, not only where we send.
-            self._next_start[host] = start + 1.02 / rps
+            _NEXT_START[host] = start + 1.02 / rps
         if start > now:
             time.sleep(start - now)
 
