@@ -36,7 +36,7 @@ def _problems(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
             """select source_id, status,
                       coalesce(last_fetch_error, parse_error, array_to_string(extract_errors, '; '),
                                array_to_string(quality_issues, '; '))
-               from marts.source_status where status not in ('ok', 'ok with quality issues')
+               from marts.source_status where status not in ('ok', 'ok with quality issues', 'withdrawn')
                order by source_id"""
         ).fetchall()
     except duckdb.Error:
