@@ -111,3 +111,10 @@ def test_discover_load_recheck_change_and_withdraw(materialize, tmp_path, monkey
         assert not [h for h in portal.hits if h.status == 429]
     finally:
         portal.close()
+
+
+def test_the_discovery_schedule_is_there_and_off_by_default():
+    from pipelines.definitions import DISCOVERY_SCHEDULE, defs
+
+    assert DISCOVERY_SCHEDULE.default_status == dg.DefaultScheduleStatus.STOPPED
+    assert defs.resolve_schedule_def("discover_and_load").cron_schedule == "0 6 * * *"
