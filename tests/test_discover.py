@@ -173,3 +173,13 @@ hosts:
     assert "listing 5 (id a): id 'a' is already used by listing 1" not in text  # listing 1 was invalid
     assert "listing 6: each listing needs an 'id' and a 'url'" in text
     assert "hosts: x.gov.cn: rps must be a number above 0" in text and "did you mean 'connections'?" in text
+
+
+def test_the_readme_catalogue_examples_are_valid(tmp_path):
+    import re
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    blocks = [b for b in re.findall(r"```yaml\n(.*?)```", readme, flags=re.S) if "listings:" in b]
+    assert len(blocks) == 2
+    kinds = [listing.kind for b in blocks for listing in load_catalog_file(write(tmp_path, b)).listings]
+    assert kinds == ["html", "json", "sitemap"]
