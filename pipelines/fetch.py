@@ -196,18 +196,18 @@ class Politeness:
     def _read_robots(self, robots_url: str, client: httpx.Client) -> RobotFileParser | str | None:
         """Rules; None (anything allowed) when there is no robots.txt; an error text when the
         server fails on it (RFC 9309: a 5xx robots.txt means "disallow everything" for now)."""
-        s = self.settings
+        # Bounded like any fetch (a robots.txt over 512 KiB is ignored, as crawlers do past that size).
+        s = replace(self.settings, max_bytes=512 * 1024)
         self.pace(robots_url)
-        try:
-            resp = client.get(robots_url, timeout=httpx.Timeout(s.read_timeout, connect=s.connect_timeout))
-        except httpx.HTTPError:
+        answer = _request(client, robots_url, s, time.monotonic() + s.deadline)
+        if answer.status is None:
             return None  # unreachable: the request itself will fail with its own error
-        if resp.status_code >= 500:
-            return f"robots.txt of {urlparse(robots_url).netloc} answered HTTP {resp.status_code}: nothing fetched from that host this run"
-        if resp.status_code != 200:
+        if answer.status >= 500:
+            return f"robots.txt of {urlparse(robots_url).netloc} answered HTTP {answer.status}: nothing fetched from that host this run"
+        if not answer.ok:
             return None
         rules = RobotFileParser(robots_url)
-        rules.parse(resp.content[: 512 * 1024].decode("utf-8", errors="replace").splitlines())
+        rules.parse(answer.data.decode("utf-8", errors="replace").splitlines())
         return rules
 
 

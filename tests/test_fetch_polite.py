@@ -127,3 +127,10 @@ def test_a_read_timeout_is_an_error_naming_the_url(portal, tmp_path):
     settings = FetchSettings(backoff=0.01, retries=1, read_timeout=0.5, deadline=5)
     (result,) = fetch_all(entries_of([portal.url_of(4)]), RawStore(tmp_path), {}, settings=settings)
     assert not result.ok and "ReadTimeout" in result.error and portal.url_of(4) in result.error
+
+
+def test_a_failing_robots_txt_keeps_us_off_the_host(portal, tmp_path):
+    portal.fail_first("/robots.txt", 1)  # RFC 9309: a 5xx robots.txt means "disallow everything" for now
+    results = fetch_all(entries_of([portal.url_of(1), portal.url_of(2)]), RawStore(tmp_path), {}, settings=FAST)
+    assert all(not r.ok and "robots.txt of" in r.error and "HTTP 503" in r.error for r in results)
+    assert not portal.requests_to("/art/") and len(portal.requests_to("/robots.txt")) == 1

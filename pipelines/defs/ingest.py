@@ -78,7 +78,8 @@ def discovered_notices(context: dg.AssetExecutionContext, notices: NoticesConfig
             "missing": sum(1 for r in rows if r["missing_since"] is not None),
             "requests": polite.requests,
             "seconds": round(time.monotonic() - started, 2),
-            "failed": len(errors),
+            # Not "failed": that counts failed sources (exit status 3); a listing that fails keeps its rows.
+            "listings_failed": len(errors),
             "errors": dg.MetadataValue.json(errors),
         }
     )
