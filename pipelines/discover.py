@@ -233,6 +233,11 @@ def discover(listing: Listing, get: Getter) -> ListingResult:
     except Exception as e:  # a listing is input from the web: whatever breaks, the others go on
         result.error = f"listing {listing.listing_id}: {type(e).__name__}: {e}"
         result.complete = False
+    if not result.notices and result.error is None:
+        # Never "complete and empty": a redesigned page would otherwise withdraw every notice.
+        result.complete = False
+        result.error = (f"listing {listing.listing_id}: no notices found on {result.pages} page(s) of {listing.url} "
+                        "(do links / select / url_field still match? is nothing newer than since?); earlier rows kept")
     # One row per URL: the first sighting (the newest page) wins.
     unique: dict[str, Discovered] = {}
     for n in result.notices:
@@ -284,8 +289,8 @@ def _walk_html(listing: Listing, get: Getter, result: ListingResult) -> None:
         result.pages += 1
         soup = BeautifulSoup(page.body, "lxml", from_encoding=_charset(page.content_type))
         found = list(_html_links(listing, soup, page.url))
-        if not found and page_no > 1:
-            result.complete = True
+        if page_no > 1 and _nothing_new(found, result):
+            result.complete = True  # an empty page, or the last one again (CMSs that repeat it)
             return
         fresh = [n for n in found if not _too_old(listing, n.publish_date)]
         result.notices.extend(fresh)
@@ -349,6 +354,9 @@ def _walk_json(listing: Listing, get: Getter, result: ListingResult) -> None:
             result.complete = True
             return
         found = []
+        if not any(isinstance(_path(item, url_key), str) for item in items):
+            result.error = f"listing {listing.listing_id}: no item of {page_url} has a URL at {listing.url_field!r}"
+            return
         for item in items:
             link = _path(item, url_key)
             if not isinstance(link, str) or not link:
@@ -359,10 +367,18 @@ def _walk_json(listing: Listing, get: Getter, result: ListingResult) -> None:
             title = _field(item, listing.title_field)
             day = _parse_date(_path(item, listing.date_field.split("[]", 1)[1]) if listing.date_field else None)
             found.append(_row(listing, url, str(title) if title else None, day, _field(item, listing.doc_number_field)))
+        if _nothing_new(found, result):
+            result.complete = True  # an API that ignores the page number repeats its first page
+            return
         fresh = [d for d in found if not _too_old(listing, d.publish_date)]
         result.notices.extend(fresh)
         if found and not fresh:
             return
+
+
+def _nothing_new(found: list[Discovered], result: ListingResult) -> bool:
+    seen = {n.url for n in result.notices}
+    return all(n.url in seen for n in found)
 
 
 def _field(item: object, path: str | None) -> str | None:

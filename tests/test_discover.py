@@ -183,3 +183,17 @@ def test_the_readme_catalogue_examples_are_valid(tmp_path):
     assert len(blocks) == 2
     kinds = [listing.kind for b in blocks for listing in load_catalog_file(write(tmp_path, b)).listings]
     assert kinds == ["html", "json", "sitemap"]
+
+
+def test_an_api_that_ignores_the_page_number_is_walked_once(portal):
+    portal.extra["/api/same"] = Resource(b'{"data": {"list": [{"url": "/art/2026/001.html"}]}}', "application/json")
+    result = walk(Listing(listing_id="same", kind="json", url=portal.base_url + "/api/same?page={page}",
+                          url_field="data.list[].url", max_pages=50))
+    assert result.complete and result.pages == 2 and len(result.notices) == 1
+
+
+def test_a_listing_that_no_longer_matches_is_an_error_not_an_empty_listing(portal):
+    result = walk(html_listing(portal, select="ul.gone a"))
+    assert not result.complete and "no notices found" in result.error
+    wrong = walk(Listing(listing_id="api", kind="json", url=portal.base_url + "/api/list?page={page}", url_field="data.list[].href"))
+    assert not wrong.complete and "no item of" in wrong.error and "data.list[].href" in wrong.error

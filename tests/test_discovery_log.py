@@ -90,3 +90,9 @@ def test_a_removed_page_or_a_404_where_a_notice_was_is_a_withdrawal_and_the_earl
 def test_a_notice_that_mentions_abolition_is_not_a_removed_page():
     assert removed_marker(notice_html(replace(HUNAN, paragraphs=(*HUNAN.paragraphs, "原《实施办法》同时废止，已废止的文件不再执行。"))), None) is None
     assert removed_marker("<html><body><p>该文件已废止</p></body></html>".encode(), "text/html; charset=utf-8") == "已废止"
+
+
+def test_a_walk_that_found_nothing_marks_nothing():
+    first = merge_discovered([], [LISTING], [ListingResult("portal", found(1, 2), complete=True)], T0)
+    empty = ListingResult("portal", [], complete=False, error="listing portal: no notices found on 1 page(s)")
+    assert unlisted(merge_discovered(first, [LISTING], [empty], T1)) == {}
