@@ -6,6 +6,8 @@
   their listings, a page that now says 页面不存在 / 已撤销 / 已废止, or a 404/410 where there was a
   notice. Their earlier rows stay in the warehouse; ``dim_documents.withdrawn_since`` says so.
 * ``raw.fetch_checks``: when each HTTP source was last asked (the re-check schedule reads it).
+* ``raw.listing_pages``: the validators and stored bytes of the last walk's listing pages, so
+  the next walk asks for them conditionally.
 """
 from __future__ import annotations
 
@@ -31,6 +33,9 @@ DISCOVERED_SCHEMA: dict[str, pl.DataType] = {
 }
 WITHDRAWALS_SCHEMA: dict[str, pl.DataType] = {
     "source_id": pl.String, "withdrawn_since": pl.Datetime("us", "UTC"), "reason": pl.String,
+}
+LISTING_PAGES_SCHEMA: dict[str, pl.DataType] = {
+    "url": pl.String, "etag": pl.String, "last_modified": pl.String, "content_type": pl.String, "sha256": pl.String,
 }
 CHECKS_SCHEMA: dict[str, pl.DataType] = {
     "source_id": pl.String, "checked_at": pl.Datetime("us", "UTC"), "status_code": pl.Int32,
@@ -93,6 +98,14 @@ def read_discovered(conn: duckdb.DuckDBPyConnection) -> list[dict]:
 
 def write_discovered(conn: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:
     _replace(conn, "discovered", rows, DISCOVERED_SCHEMA)
+
+
+def read_listing_pages(conn: duckdb.DuckDBPyConnection) -> dict[str, dict]:
+    return {r["url"]: r for r in _rows(conn, "listing_pages", LISTING_PAGES_SCHEMA)}
+
+
+def write_listing_pages(conn: duckdb.DuckDBPyConnection, pages: dict[str, dict]) -> None:
+    _replace(conn, "listing_pages", [{k: p.get(k) for k in LISTING_PAGES_SCHEMA} for p in pages.values()], LISTING_PAGES_SCHEMA)
 
 
 def unlisted(rows: list[dict]) -> dict[str, tuple[datetime, str]]:

@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlparse
@@ -240,20 +240,53 @@ def fetch_all(
         return list(pool.map(lambda e: one(e, client), entries))
 
 
-def polite_getter(client: httpx.Client, polite: Politeness) -> Callable[[str], Page]:
+@dataclass
+class PageCache:
+    """Listing pages of earlier walks, so a walk asks conditionally: url → {etag, last_modified,
+    content_type, sha256}, the bytes in the raw store. ``seen`` holds this walk's pages."""
+
+    store: RawStore
+    known: dict[str, dict]
+    seen: dict[str, dict] = field(default_factory=dict)
+    not_modified: int = 0
+
+    def headers(self, url: str) -> dict[str, str]:
+        page = self.known.get(url)
+        if not page or not page.get("sha256") or not self.store.verify(page["sha256"]):
+            return {}
+        out = {"If-None-Match": page.get("etag"), "If-Modified-Since": page.get("last_modified")}
+        return {k: v for k, v in out.items() if v}
+
+
+def polite_getter(client: httpx.Client, polite: Politeness, cache: PageCache | None = None) -> Callable[[str], Page]:
     """A GET for discovery (listing pages, APIs, sitemaps) under the same rules as fetches:
-    robots.txt, per-host limits, retries with backoff, the byte cap and the deadline."""
+    robots.txt, per-host limits, retries with backoff, the byte cap and the deadline. With a
+    ``cache``, pages seen before are asked conditionally and a 304 gives the stored bytes."""
     s = polite.settings
 
     def get(url: str) -> Page:
+        conditional = cache.headers(url) if cache else {}
         with polite.slot(url):
             refused = polite.disallowed(url, client)
             if refused:
                 return Page(None, None, b"", url, error=refused)
-            result, _ = _get_with_retries(client, url, s, polite, {})
+            result, _ = _get_with_retries(client, url, s, polite, conditional)
+        if cache is not None and result.status == NOT_MODIFIED and conditional:
+            page = cache.known[url]
+            cache.seen[url] = page
+            cache.not_modified += 1
+            return Page(200, page.get("content_type"), cache.store.get(page["sha256"]), url)
         if not result.ok and result.status in (None, 200):  # no answer, too big, too slow
             return Page(None, None, b"", url, error=result.error)
         headers = result.headers or httpx.Headers()
+        if cache is not None and result.ok:
+            try:
+                sha = cache.store.put(result.data)
+            except OSError:
+                sha = None  # a full raw store: the walk goes on, the next one asks in full
+            if sha:
+                cache.seen[url] = {"url": url, "etag": headers.get("etag"), "last_modified": headers.get("last-modified"),
+                                   "content_type": headers.get("content-type"), "sha256": sha}
         return Page(result.status, headers.get("content-type"), result.data or b"", result.final_url or url)
 
     return get

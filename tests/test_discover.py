@@ -197,3 +197,19 @@ def test_a_listing_that_no_longer_matches_is_an_error_not_an_empty_listing(porta
     assert not result.complete and "no notices found" in result.error
     wrong = walk(Listing(listing_id="api", kind="json", url=portal.base_url + "/api/list?page={page}", url_field="data.list[].href"))
     assert not wrong.complete and "no item of" in wrong.error and "data.list[].href" in wrong.error
+
+
+def test_a_second_walk_asks_for_the_listing_pages_conditionally(portal, tmp_path):
+    from pipelines.fetch import PageCache
+    from pipelines.rawstore import RawStore
+
+    settings = FetchSettings(backoff=0.01)
+    cache = PageCache(RawStore(tmp_path), {})
+    with make_client(settings) as client:
+        first = discover(html_listing(portal), polite_getter(client, Politeness(settings), cache))
+        seen = len(portal.hits)
+        again = PageCache(cache.store, cache.seen)
+        second = discover(html_listing(portal), polite_getter(client, Politeness(settings), again))
+    asked = [h for h in portal.hits[seen:] if h.path != "/robots.txt"]
+    assert len(asked) == 3 and all(h.conditional and h.status == 304 for h in asked)
+    assert again.not_modified == 3 and second.notices == first.notices and second.complete

@@ -11,10 +11,11 @@ from pipelines import faults
 from pipelines.code_version import modules_version
 from pipelines.discover import discover
 from pipelines.discovery_log import (
-    ensure_tables, flag_removed_pages, merge_discovered, read_discovered, read_withdrawals, recheck_schedule,
-    record_checks, unlisted, update_withdrawals, write_discovered, write_withdrawals,
+    ensure_tables, flag_removed_pages, merge_discovered, read_discovered, read_listing_pages, read_withdrawals,
+    recheck_schedule, record_checks, unlisted, update_withdrawals, write_discovered, write_listing_pages,
+    write_withdrawals,
 )
-from pipelines.fetch import FetchSettings, Politeness, RecheckPolicy, fetch_all, make_client, polite_getter
+from pipelines.fetch import FetchSettings, PageCache, Politeness, RecheckPolicy, fetch_all, make_client, polite_getter
 from pipelines.fetch_log import latest_good_fetches, log_fetches, write_catalog
 from pipelines.warehouse import utc_now
 from pipelines.process import ParseTask, empty_frames, parse_code_version, parse_input_key, parse_task
@@ -57,14 +58,18 @@ def discovered_notices(context: dg.AssetExecutionContext, notices: NoticesConfig
     settings = FetchSettings.from_env()
     polite = Politeness(settings, catalog.hosts)
     started = time.monotonic()
+    with notices.connect() as conn:
+        ensure_tables(conn)
+        cache = PageCache(notices.store(), read_listing_pages(conn))
+    # The walk holds no connection: other readers of the warehouse are not kept waiting on the web.
     with make_client(settings) as client:
-        get = polite_getter(client, polite)
+        get = polite_getter(client, polite, cache)
         results = [discover(listing, get) for listing in catalog.listings]
     now = utc_now()
     with notices.connect() as conn:
-        ensure_tables(conn)
         rows = merge_discovered(read_discovered(conn), catalog.listings, results, now)
         write_discovered(conn, rows)
+        write_listing_pages(conn, cache.seen)
     errors = {r.listing_id: r.error for r in results if r.error}
     for r in results:
         context.log.info(f"discover: {r.listing_id}: {len(r.notices)} notices on {r.pages} page(s){'' if r.complete else ' (walk stopped before the end)'}")
@@ -77,6 +82,7 @@ def discovered_notices(context: dg.AssetExecutionContext, notices: NoticesConfig
             "new": sum(1 for r in rows if r["first_seen"] == now),
             "missing": sum(1 for r in rows if r["missing_since"] is not None),
             "requests": polite.requests,
+            "pages_not_modified": cache.not_modified,
             "seconds": round(time.monotonic() - started, 2),
             # Not "failed": that counts failed sources (exit status 3); a listing that fails keeps its rows.
             "listings_failed": len(errors),
