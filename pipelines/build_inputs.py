@@ -5,7 +5,8 @@ profile, the dbt versions). When the fingerprint of those equals the one the las
 build and publish recorded, rebuilding and retesting every model (≈ 50 s at any size) would
 write the same rows again: the run skips dbt and the publish steps instead.
 
-The raw tables are hashed row by row in DuckDB (a sum of row hashes: order-free, and a
+The raw tables the models read (the manifest's sources with a model downstream; the fetch
+bookkeeping of when each source was last asked is not among them) are hashed row by row in DuckDB (a sum of row hashes: order-free, and a
 duplicated row still counts), so any change, also one made outside the pipeline, is seen.
 Columns that change on every run without changing what the marts say (when the catalogue was
 last listed, when a stage last touched a source) are left out.
@@ -17,8 +18,10 @@ which add how they publish (their code, where to, which formats): changing that 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -46,12 +49,22 @@ def dbt_project_digest(project_dir: Path) -> str:
     return h.hexdigest()
 
 
-def raw_digest(conn: duckdb.DuckDBPyConnection) -> str:
-    """SHA-256 over every raw table's name, row count and sum of row hashes."""
-    tables = [t for (t,) in conn.execute(
+def modelled_tables(manifest: Mapping[str, Any]) -> set[str]:
+    """The raw tables some dbt model selects from (sources only tested or declared, such as
+    raw.discovered, change no mart), from the manifest dbt parse writes."""
+    used = {dep for node in manifest.get("nodes", {}).values() if node.get("resource_type") in ("model", "snapshot")
+            for dep in node.get("depends_on", {}).get("nodes", []) if dep.startswith("source.")}
+    return {manifest["sources"][s]["identifier"] for s in used if s in manifest.get("sources", {})}
+
+
+def raw_digest(conn: duckdb.DuckDBPyConnection, tables: set[str] | None = None) -> str:
+    """SHA-256 over the raw tables' names, row counts and sums of row hashes (every raw table,
+    or those named in ``tables`` that exist)."""
+    existing = [t for (t,) in conn.execute(
         "select table_name from duckdb_tables() where schema_name = ? and database_name = current_database() order by 1",
         [RAW_SCHEMA],
     ).fetchall()]
+    tables = [t for t in existing if tables is None or t in tables]
     h = hashlib.sha256()
     for table in tables:
         skip = _VOLATILE.get(table, [])
@@ -63,9 +76,11 @@ def raw_digest(conn: duckdb.DuckDBPyConnection) -> str:
     return h.hexdigest()
 
 
-def fingerprint(conn: duckdb.DuckDBPyConnection, project_dir: Path) -> str:
-    """What the marts are built from, as one short hex string."""
-    return hashlib.sha256(f"{raw_digest(conn)}:{dbt_project_digest(project_dir)}".encode()).hexdigest()[:16]
+def fingerprint(conn: duckdb.DuckDBPyConnection, project_dir: Path, manifest: Mapping[str, Any] | None = None) -> str:
+    """What the marts are built from, as one short hex string: the raw tables the models read
+    (all raw tables without a manifest) and the dbt project."""
+    tables = modelled_tables(manifest) if manifest else None
+    return hashlib.sha256(f"{raw_digest(conn, tables)}:{dbt_project_digest(project_dir)}".encode()).hexdigest()[:16]
 
 
 def record(conn: duckdb.DuckDBPyConnection, step: str, value: str, dbt_invocation_id: str | None = None) -> None:

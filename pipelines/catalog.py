@@ -36,9 +36,27 @@ OVERRIDE_KEYS: dict[str, tuple[str, ...]] = {
 _DATE_KEYS = {"signed_date", "publish_date"}
 _ALIASES = {alias: key for key, aliases in OVERRIDE_KEYS.items() for alias in aliases}
 _ENTRY_KEYS = ("url", "id", *_ALIASES)
-_TOP_KEYS = ("notices", "roots")
+_TOP_KEYS = ("notices", "roots", "listings", "hosts")
+_HOST_KEYS = ("rps", "connections")
 _ID_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _MAX_LISTED_ERRORS = 50
+
+
+@dataclass(frozen=True)
+class HostLimits:
+    """Politeness towards one host, from the catalogue's ``hosts:`` (None: the global default)."""
+
+    rps: float | None = None  # requests per second
+    connections: int | None = None  # requests at once
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Everything a catalogue file says: notices, listings to discover more from, host limits."""
+
+    entries: list[CatalogEntry]
+    listings: list = field(default_factory=list)  # list[pipelines.discover.Listing]
+    hosts: dict[str, HostLimits] = field(default_factory=dict)
 
 
 class CatalogError(ValueError):
@@ -97,7 +115,14 @@ def read_catalog_text(path: Path) -> str:
 
 
 def load_catalog(path: Path) -> list[CatalogEntry]:
-    """Read and validate a catalogue file. Raises CatalogError listing every entry at fault."""
+    """Read and validate a catalogue file; its notices. Raises CatalogError listing every entry at fault."""
+    return load_catalog_file(path).entries
+
+
+def load_catalog_file(path: Path) -> Catalog:
+    """Read and validate a catalogue file: notices, listings and host limits, every problem at once."""
+    from pipelines.discover import parse_listings  # discover imports this module
+
     path = Path(path)
     if not path.exists():
         raise CatalogError(f"catalogue not found: {path}")
@@ -105,13 +130,18 @@ def load_catalog(path: Path) -> list[CatalogEntry]:
         doc = yaml.load(read_catalog_text(path), Loader=_StringDates)  # noqa: S506 (a SafeLoader subclass)
     except yaml.YAMLError as e:
         raise CatalogError(f"{path}: not valid YAML: {e}") from e
+    # A catalogue of listings only needs no `notices:`.
+    if isinstance(doc, dict) and doc.get("notices") is None and doc.get("listings"):
+        doc = {**doc, "notices": []}
     if not isinstance(doc, dict) or not isinstance(doc.get("notices"), list):
-        raise CatalogError(f"{path}: expected a top-level key 'notices:' holding a list of entries")
+        raise CatalogError(f"{path}: expected a top-level key 'notices:' holding a list of entries (or 'listings:')")
     problems: list[str] = []
     for key in doc:
         if key not in _TOP_KEYS:
-            problems.append(f"{path}: unknown top-level key {key!r}{_did_you_mean(str(key), _TOP_KEYS)}; known: notices, roots")
+            problems.append(f"{path}: unknown top-level key {key!r}{_did_you_mean(str(key), _TOP_KEYS)}; known: {', '.join(_TOP_KEYS)}")
     roots = _roots(doc.get("roots"), path, problems)
+    listings = parse_listings(doc.get("listings"), path, problems)
+    hosts = _hosts(doc.get("hosts"), path, problems)
     entries: list[CatalogEntry] = []
     seen: dict[str, int] = {}
     for n, raw in enumerate(doc["notices"], start=1):
@@ -131,7 +161,34 @@ def load_catalog(path: Path) -> list[CatalogEntry]:
         if more:
             lines.append(f"  … and {more} more")
         raise CatalogError("\n".join(lines))
-    return entries
+    return Catalog(entries, listings, hosts)
+
+
+def _hosts(value: object, path: Path, problems: list[str]) -> dict[str, HostLimits]:
+    """``hosts: {www.gd.gov.cn: {rps: 2, connections: 1}}``: limits per host name."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        problems.append(f"{path}: 'hosts' must map host names to {{rps: …, connections: …}}")
+        return {}
+    out: dict[str, HostLimits] = {}
+    for host, limits in value.items():
+        where = f"{path}: hosts: {host}"
+        if not isinstance(limits, dict):
+            problems.append(f"{where}: expected {{rps: …, connections: …}}")
+            continue
+        for key in limits:
+            if key not in _HOST_KEYS:
+                problems.append(f"{where}: unknown key {key!r}{_did_you_mean(str(key), _HOST_KEYS)}; known keys: rps, connections")
+        rps, conns = limits.get("rps"), limits.get("connections")
+        if rps is not None and (isinstance(rps, bool) or not isinstance(rps, (int, float)) or rps <= 0):
+            problems.append(f"{where}: rps must be a number above 0, not {rps!r}")
+            rps = None
+        if conns is not None and (isinstance(conns, bool) or not isinstance(conns, int) or conns < 1):
+            problems.append(f"{where}: connections must be a whole number ≥ 1, not {conns!r}")
+            conns = None
+        out[str(host).lower()] = HostLimits(float(rps) if rps is not None else None, conns)
+    return out
 
 
 def _roots(value: object, path: Path, problems: list[str]) -> list[Path]:

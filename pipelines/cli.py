@@ -1,6 +1,6 @@
 """The command line: ``python -m pipelines.cli run`` is what ``make run`` does.
 
-    python -m pipelines.cli run [--refetch] [--force]   validate the catalogue, materialise every asset, summarise
+    python -m pipelines.cli run [--refetch] [--recheck] [--force]   validate the catalogue, materialise every asset, summarise
     python -m pipelines.cli summary                     the summary of the warehouse as it is
     python -m pipelines.cli publish                     refresh the reader snapshot from the marts now
 
@@ -30,16 +30,17 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_SOURCES_FAILED = 0, 1, 2, 3
 
 
 def _run(args: argparse.Namespace) -> int:
-    from pipelines.catalog import CatalogError, load_catalog
+    from pipelines.catalog import CatalogError, load_catalog_file
 
     catalog = settings.catalog_path()
     try:
-        entries = load_catalog(catalog)
+        parsed = load_catalog_file(catalog)
     except CatalogError as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_USAGE
-    if not entries:
-        print(f"error: the catalogue {catalog} lists no notices (add entries under 'notices:')", file=sys.stderr)
+    entries, listings = parsed.entries, parsed.listings
+    if not entries and not listings:
+        print(f"error: the catalogue {catalog} lists no notices (add entries under 'notices:' or 'listings:')", file=sys.stderr)
         return EXIT_USAGE
 
     # Runs are recorded in the Dagster instance the UI reads (make dev): the repo's dagster_home
@@ -57,12 +58,13 @@ def _run(args: argparse.Namespace) -> int:
     warehouse = settings.warehouse_path()
     dbt_log = warehouse.parent / "logs" / "dbt.log"
     os.environ["NOTICES_DBT_LOG"] = str(dbt_log)  # dbt's own log goes there, not to the terminal
-    print(f"catalogue: {catalog} ({len(entries)} entries)", flush=True)
+    shown = f"{len(entries)} entries" + (f", {len(listings)} listings" if listings else "")
+    print(f"catalogue: {catalog} ({shown})", flush=True)
     started = time.monotonic()
     started_at = time.time()
     run_config = {
         "ops": {
-            "fetched_notices": {"config": {"refetch": args.refetch}},
+            "fetched_notices": {"config": {"refetch": args.refetch, "recheck_all": args.recheck}},
             "parsed_notices": {"config": {"force": args.force}},
             "extracted_tasks": {"config": {"force": args.force}},
             "extracted_promises": {"config": {"force": args.force}},
@@ -148,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="validate the catalogue, materialise every asset, print the summary")
     run.add_argument("--refetch", action="store_true", help="download HTTP sources again even when cached")
+    run.add_argument("--recheck", action="store_true",
+                     help="ask every cached HTTP source again now, conditionally (304: nothing downloaded), due or not")
     run.add_argument("--force", action="store_true", help="re-process every source and rebuild every model, not only new or changed ones")
     run.add_argument("--select", default="", help="only these assets, e.g. 'fetched_notices parsed_notices' (default: all)")
     run.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"],

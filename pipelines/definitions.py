@@ -1,21 +1,34 @@
 """Dagster definitions for notices-warehouse (`dagster dev`, `dagster asset materialize`)."""
 from __future__ import annotations
 
+import os
+
 import dagster as dg
 
 from pipelines.defs.checks import parse_checks
 from pipelines.defs.console import terse_console
 from pipelines.defs.dbt import dbt_resource, dbt_warehouse
 from pipelines.defs.extract import extracted_promises, extracted_tasks
-from pipelines.defs.ingest import fetched_notices, parsed_notices
+from pipelines.defs.ingest import discovered_notices, fetched_notices, parsed_notices
 from pipelines.defs.publish import analyst_report, mart_exports, warehouse_snapshot
 from pipelines.defs.resources import NoticesConfig
 
 ASSETS = [
-    fetched_notices, parsed_notices, extracted_tasks, extracted_promises, dbt_warehouse,
+    discovered_notices, fetched_notices, parsed_notices, extracted_tasks, extracted_promises, dbt_warehouse,
     warehouse_snapshot, mart_exports, analyst_report,
 ]
 CHECKS = parse_checks
+
+MATERIALIZE_ALL = dg.define_asset_job("materialize_all", selection=dg.AssetSelection.all())
+# Discover, fetch what is new or due for a re-check, and rebuild: daily at 06:00 by default
+# (NOTICES_DISCOVERY_CRON), and off until switched on in the UI (or `dagster schedule start`).
+DISCOVERY_SCHEDULE = dg.ScheduleDefinition(
+    name="discover_and_load",
+    job=MATERIALIZE_ALL,
+    cron_schedule=os.environ.get("NOTICES_DISCOVERY_CRON", "0 6 * * *"),
+    execution_timezone="Asia/Shanghai",
+    default_status=dg.DefaultScheduleStatus.STOPPED,
+)
 
 
 def make_resources(notices: NoticesConfig) -> dict[str, object]:
@@ -25,7 +38,8 @@ def make_resources(notices: NoticesConfig) -> dict[str, object]:
 defs = dg.Definitions(
     assets=ASSETS,
     asset_checks=CHECKS,
-    jobs=[dg.define_asset_job("materialize_all", selection=dg.AssetSelection.all())],
+    jobs=[MATERIALIZE_ALL],
+    schedules=[DISCOVERY_SCHEDULE],
     resources=make_resources(NoticesConfig.from_env()),
     # The CLI's terminal output (python -m pipelines.cli run); the UI keeps Dagster's full log.
     # `--log-level DEBUG` switches to Dagster's own console logger (every event).

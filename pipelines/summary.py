@@ -36,7 +36,7 @@ def _problems(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
             """select source_id, status,
                       coalesce(last_fetch_error, parse_error, array_to_string(extract_errors, '; '),
                                array_to_string(quality_issues, '; '))
-               from marts.source_status where status not in ('ok', 'ok with quality issues')
+               from marts.source_status where status not in ('ok', 'ok with quality issues', 'withdrawn')
                order by source_id"""
         ).fetchall()
     except duckdb.Error:
@@ -66,6 +66,8 @@ def summary(path: Path, seconds: float | None = None) -> str:
         problems = _problems(conn)
         quality = _quality(conn)
         counts = [(label, _count(conn, sql)) for label, sql in _COUNTS]
+        # Only shown when there are some (a warehouse of a catalogue without listings rarely has any).
+        withdrawn = _count(conn, "select count(*) from marts.dim_documents where withdrawn_since is not null")
     lines: list[str] = []
     if problems:
         lines.append(f"{len(problems)} source(s) failed (the others are in the warehouse):")
@@ -79,6 +81,8 @@ def summary(path: Path, seconds: float | None = None) -> str:
     took = f" in {seconds:.0f}s" if seconds is not None else ""
     lines.append(f"warehouse: {path}{took}")
     lines += [f"  {label:<18} {n if n is not None else 'n/a'}" for label, n in counts]
+    if withdrawn:
+        lines.append(f"  {'withdrawn':<18} {withdrawn} (kept, marked: dim_documents.withdrawn_since)")
     lines.append(f"  {'errors':<18} {len(problems)}")
     snapshot = snapshot_path(Path(path))
     lines.append(f"readers: {snapshot} ({snapshot_state(Path(path), snapshot)})")

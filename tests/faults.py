@@ -23,7 +23,12 @@ VOLATILE = {
     ("raw", "fetches"): {"fetched_at", "attempts", "from_cache", "headers_json"},
     ("raw", "stage_state"): {"updated_at"},
     ("raw", "catalog"): {"listed_at"},
-    ("marts", "source_status"): {"last_fetched_at"},
+    ("raw", "fetch_checks"): {"checked_at"},
+    ("raw", "discovered"): {"first_seen", "last_seen", "missing_since"},
+    ("raw", "withdrawals"): {"withdrawn_since"},
+    ("staging", "stg_withdrawals"): {"withdrawn_since"},
+    ("marts", "dim_documents"): {"withdrawn_since"},
+    ("marts", "source_status"): {"last_fetched_at", "withdrawn_since"},
     ("staging", "stg_fetches"): {"fetched_at", "attempts", "from_cache", "headers_json"},
     ("staging", "stg_stage_state"): {"updated_at"},
 }

@@ -111,3 +111,22 @@ def test_why_rebuild_after_dbt_by_hand_a_failed_build_or_dropped_marts(conn):
 def test_record_refuses_an_unknown_step(conn):
     with pytest.raises(ValueError, match="unknown step"):
         build_inputs.record(conn, "exprots", "x")
+
+
+def test_only_the_raw_tables_models_read_count():
+    """Bookkeeping tables no model reads (when each source was last asked, discovery's last_seen)
+    change on every run; they must not make a run with nothing new rebuild the marts."""
+    import json
+
+    manifest = json.loads((REPO / "dbt_project" / "target" / "manifest.json").read_text(encoding="utf-8"))
+    tables = build_inputs.modelled_tables(manifest)
+    assert {"sources", "clauses", "tasks", "task_agencies", "targets", "catalog", "stage_state"} <= tables
+    assert "fetch_checks" not in tables and "listing_pages" not in tables
+    c = duckdb.connect(":memory:")
+    c.execute("create schema raw")
+    c.execute("create table raw.clauses as select 'a' as source_id, '第一条' as text")
+    c.execute("create table raw.fetch_checks as select 'a' as source_id, now() as checked_at")
+    before = build_inputs.raw_digest(c, tables)
+    c.execute("update raw.fetch_checks set checked_at = checked_at + interval 1 day")
+    assert build_inputs.raw_digest(c, tables) == before
+    assert build_inputs.raw_digest(c) != before  # all tables, when no manifest says which

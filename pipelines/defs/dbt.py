@@ -2,6 +2,7 @@
 become asset checks. Sources map to the Python assets via `meta.dagster.asset_key` in YAML."""
 
 import contextlib
+import json
 import os
 import shutil
 import sys
@@ -73,7 +74,7 @@ def dbt_warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource, notice
     whole = set(context.selected_asset_keys) == set(context.assets_def.keys)
     with notices.writer_lock("dbt build"):
         with notices.connect() as conn:
-            inputs = build_inputs.fingerprint(conn, project_dir)
+            inputs = build_inputs.fingerprint(conn, project_dir, dbt_warehouse_manifest())
             warehouse = Path(notices.warehouse_path)
             reason = (
                 "asked for" if not whole or config.force
@@ -90,6 +91,11 @@ def dbt_warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource, notice
                 build = build_inputs.latest_build_invocation(conn)
                 build_inputs.record(conn, "dbt", inputs, build[0] if build else None)
     prune_run_folders(project_dir / "target")
+
+
+def dbt_warehouse_manifest() -> dict[str, Any]:
+    """The parsed dbt manifest (which raw tables the models read)."""
+    return json.loads(Path(dbt_project.manifest_path).read_text(encoding="utf-8"))
 
 
 def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource):

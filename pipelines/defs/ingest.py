@@ -1,4 +1,5 @@
-"""Fetch the catalogue's notices and parse them into documents, paragraphs and clauses."""
+"""Discover notices from the catalogue's listings, fetch them with the catalogue's own notices,
+and parse them into documents, paragraphs and clauses."""
 # No "from __future__ import annotations": Dagster reads config and resource types from real annotations.
 
 import time
@@ -8,8 +9,15 @@ import dagster as dg
 
 from pipelines import faults
 from pipelines.code_version import modules_version
-from pipelines.fetch import fetch_all
+from pipelines.discover import discover
+from pipelines.discovery_log import (
+    ensure_tables, flag_removed_pages, merge_discovered, read_discovered, read_listing_pages, read_withdrawals,
+    recheck_schedule, record_checks, unlisted, update_withdrawals, write_discovered, write_listing_pages,
+    write_withdrawals,
+)
+from pipelines.fetch import FetchSettings, PageCache, Politeness, RecheckPolicy, fetch_all, make_client, polite_getter
 from pipelines.fetch_log import latest_good_fetches, log_fetches, write_catalog
+from pipelines.warehouse import utc_now
 from pipelines.process import ParseTask, empty_frames, parse_code_version, parse_input_key, parse_task
 from pipelines.stages import run_stage
 from pipelines.defs.resources import NoticesConfig
@@ -17,6 +25,7 @@ from pipelines.defs.resources import NoticesConfig
 
 class FetchConfig(dg.Config):
     refetch: bool = False  # download HTTP sources again even when their bytes are cached
+    recheck_all: bool = False  # ask every cached HTTP source again now (conditionally), due or not
 
 
 class StageConfig(dg.Config):
@@ -41,30 +50,95 @@ def progress_logger(context: dg.AssetExecutionContext, stage: str, every: float 
 @dg.asset(
     group_name="ingest",
     kinds={"python", "duckdb"},
+    code_version=modules_version(["pipelines.discover", "pipelines.discovery_log", "pipelines.fetch", "pipelines.catalog"]),
+    description="Walk the catalogue's listings (HTML pages, JSON APIs, sitemaps) and record every notice found in raw.discovered (first seen, last seen, missing since).",
+)
+def discovered_notices(context: dg.AssetExecutionContext, notices: NoticesConfig) -> dg.MaterializeResult:
+    catalog = notices.catalog_file()
+    settings = FetchSettings.from_env()
+    polite = Politeness(settings, catalog.hosts)
+    started = time.monotonic()
+    with notices.connect() as conn:
+        ensure_tables(conn)
+        cache = PageCache(notices.store(), read_listing_pages(conn))
+    # The walk holds no connection: other readers of the warehouse are not kept waiting on the web.
+    with make_client(settings) as client:
+        get = polite_getter(client, polite, cache)
+        results = [discover(listing, get) for listing in catalog.listings]
+    now = utc_now()
+    with notices.connect() as conn:
+        rows = merge_discovered(read_discovered(conn), catalog.listings, results, now)
+        write_discovered(conn, rows)
+        write_listing_pages(conn, cache.seen)
+    errors = {r.listing_id: r.error for r in results if r.error}
+    for r in results:
+        context.log.info(f"discover: {r.listing_id}: {len(r.notices)} notices on {r.pages} page(s){'' if r.complete else ' (walk stopped before the end)'}")
+    for listing_id, error in errors.items():
+        context.log.warning(f"discovery failed for {listing_id}: {error}")
+    return dg.MaterializeResult(
+        metadata={
+            "listings": len(catalog.listings),
+            "found": sum(len(r.notices) for r in results),
+            "new": sum(1 for r in rows if r["first_seen"] == now),
+            "missing": sum(1 for r in rows if r["missing_since"] is not None),
+            "requests": polite.requests,
+            "pages_not_modified": cache.not_modified,
+            "seconds": round(time.monotonic() - started, 2),
+            # Not "failed": that counts failed sources (exit status 3); a listing that fails keeps its rows.
+            "listings_failed": len(errors),
+            "errors": dg.MetadataValue.json(errors),
+        }
+    )
+
+
+@dg.asset(
+    deps=[discovered_notices],
+    group_name="ingest",
+    kinds={"python", "duckdb"},
     # The UI marks the asset stale when this code changes.
-    code_version=modules_version(["pipelines.fetch", "pipelines.fetch_log", "pipelines.catalog"]),
-    description="Fetch every catalogue entry (HTTP or file) into raw/objects, content-addressed; log fetches in raw.fetches.",
+    code_version=modules_version(["pipelines.fetch", "pipelines.fetch_log", "pipelines.catalog", "pipelines.discovery_log"]),
+    description="Fetch every catalogue entry and discovered notice (HTTP or file) into raw/objects, content-addressed; log fetches in raw.fetches; cached pages due for a re-check are asked conditionally; withdrawn notices in raw.withdrawals.",
 )
 def fetched_notices(context: dg.AssetExecutionContext, config: FetchConfig, notices: NoticesConfig) -> dg.MaterializeResult:
-    entries = notices.catalog()
+    catalog = notices.catalog_file()
     store = notices.store()
+    settings = FetchSettings.from_env()
     with notices.connect() as conn:
+        ensure_tables(conn)
+        discovered = read_discovered(conn)
+        entries = notices.entries(conn)
+        gone = unlisted(discovered)
         previous = latest_good_fetches(conn)
+        now = utc_now()
+        due = recheck_schedule(conn, RecheckPolicy.from_env(), now)
+        # A notice no longer listed is not asked for again (its page is usually gone too).
+        recheck = lambda e: e.source_id not in gone and (config.recheck_all or due(e))  # noqa: E731
         started = time.monotonic()
-        results = fetch_all(entries, store, previous, force=config.refetch)
+        results = fetch_all(entries, store, previous, force=config.refetch, settings=settings,
+                            polite=Politeness(settings, catalog.hosts), recheck=recheck)
+        results, reasons = flag_removed_pages(results, previous, store)
         faults.checkpoint("fetch")  # bytes stored, fetches not logged yet
         context.log.info(f"fetch: {len(results)} entries in {time.monotonic() - started:.1f}s")
         logged = log_fetches(conn, results, previous)
+        record_checks(conn, results, now)
+        withdrawals = update_withdrawals(read_withdrawals(conn), entries, gone, reasons, results, now)
+        write_withdrawals(conn, withdrawals)
         write_catalog(conn, entries)
-    failed = {r.source_id: r.error for r in results if not r.ok}
+    withdrawn = {r["source_id"] for r in withdrawals}
+    failed = {r.source_id: r.error for r in results if not r.ok and r.source_id not in withdrawn}
     for source_id, error in failed.items():
         context.log.warning(f"fetch failed for {source_id}: {error}")
+    for source_id, reason in reasons.items():
+        context.log.warning(f"withdrawn: {source_id}: {reason}")
     return dg.MaterializeResult(
         metadata={
             "entries": len(entries),
+            "discovered": len(entries) - len(catalog.entries),
             "downloaded_or_read": sum(1 for r in results if r.ok and not r.from_cache),
-            "from_cache": sum(1 for r in results if r.from_cache),
+            "not_modified": sum(1 for r in results if r.from_cache and r.status_code == 304),
+            "from_cache": sum(1 for r in results if r.from_cache and r.status_code != 304),
             "new_versions": int(logged.filter(logged["version"] > 1).height) if logged.height else 0,
+            "withdrawn": len(withdrawn),
             "failed": len(failed),
             "errors": dg.MetadataValue.json(failed),
         }
@@ -79,9 +153,9 @@ def fetched_notices(context: dg.AssetExecutionContext, config: FetchConfig, noti
     description="Parse each fetched source (HTML or PDF) into raw.sources, raw.paragraphs and raw.clauses; only new or changed sources are parsed.",
 )
 def parsed_notices(context: dg.AssetExecutionContext, config: StageConfig, notices: NoticesConfig) -> dg.MaterializeResult:
-    entries = {e.source_id: e for e in notices.catalog()}
     code_version = parse_code_version()
     with notices.connect() as conn:
+        entries = {e.source_id: e for e in notices.entries(conn)}
         fetches = latest_good_fetches(conn)
         work = [
             (sid, parse_input_key(fetches[sid].sha256, entry)) for sid, entry in entries.items() if sid in fetches

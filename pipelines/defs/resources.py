@@ -9,7 +9,7 @@ import dagster as dg
 import duckdb
 
 from pipelines import settings, warehouse
-from pipelines.catalog import CatalogEntry, load_catalog
+from pipelines.catalog import Catalog, CatalogEntry, load_catalog, load_catalog_file
 from pipelines.rawstore import RawStore
 from pipelines.workers import Limits
 from pipelines.writer_lock import writer_lock
@@ -32,7 +32,18 @@ class NoticesConfig(dg.ConfigurableResource):
         )
 
     def catalog(self) -> list[CatalogEntry]:
+        """The catalogue's own notices (``entries`` adds the discovered ones)."""
         return load_catalog(Path(self.catalog_path))
+
+    def catalog_file(self) -> Catalog:
+        """Notices, listings and host limits of the catalogue."""
+        return load_catalog_file(Path(self.catalog_path))
+
+    def entries(self, conn: duckdb.DuckDBPyConnection) -> list[CatalogEntry]:
+        """What the pipeline works on: the catalogue's notices and the notices discovered from its listings."""
+        from pipelines.discovery_log import all_entries, read_discovered
+
+        return all_entries(self.catalog(), read_discovered(conn))
 
     def store(self) -> RawStore:
         return RawStore(Path(self.raw_dir))

@@ -7,6 +7,15 @@ with sources as (
     inner join {{ ref('stg_sources') }} as s using (source_id)
 ),
 
+withdrawn as (
+    -- A document is withdrawn when every one of its sources is: since the last of them went.
+    select ds.document_id, max(w.withdrawn_since) as withdrawn_since, string_agg(w.withdrawn_reason, '; ' order by w.source_id) as withdrawn_reason
+    from {{ ref('int_document_sources') }} as ds
+    left join {{ ref('stg_withdrawals') }} as w using (source_id)
+    group by ds.document_id
+    having count(w.source_id) = count(*)
+),
+
 clause_counts as (
     select source_id, count(*) as clause_count
     from {{ ref('stg_clauses') }}
@@ -34,9 +43,12 @@ select
     arg_max(format, is_canonical) as canonical_format,
     arg_max(content_sha256, is_canonical) as content_sha256,
     coalesce(arg_max(cc.clause_count, is_canonical), 0) as clause_count,
-    arg_max(page_count, is_canonical) as page_count
+    arg_max(page_count, is_canonical) as page_count,
+    any_value(wd.withdrawn_since) as withdrawn_since,
+    any_value(wd.withdrawn_reason) as withdrawn_reason
 from sources
 left join clause_counts as cc using (source_id)
+left join withdrawn as wd using (document_id)
 left join (
     select code as province_code, name as province_name from {{ ref('admin_divisions') }} where level = 'province'
 ) as pv on pv.province_name = sources.province

@@ -48,7 +48,10 @@ select
     coalesce(q.quality_issues, []) as quality_issues,
     ds.document_id,
     ds.is_canonical,
+    w.withdrawn_since,
+    w.withdrawn_reason,
     case
+        when w.source_id is not null then 'withdrawn'
         when g.content_sha256 is null then 'not fetched'
         when st.parse_status = 'error' and st.parse_error_kind = 'unreadable' and ds.document_id is not null
             then 'unreadable text (earlier version kept)'
@@ -67,3 +70,4 @@ left join last_good_fetch as g using (source_id)
 left join stages as st using (source_id)
 left join {{ ref('int_document_sources') }} as ds using (source_id)
 left join quality as q using (source_id)
+left join {{ ref('stg_withdrawals') }} as w using (source_id)
