@@ -447,7 +447,7 @@ def _get_with_retries(
 
     def wait(state: tenacity.RetryCallState) -> float:
         last = state.outcome.result() if state.outcome and not state.outcome.failed else None
-        backoff = tenacity.wait_exponential_jitter(initial=s.backoff, max=30, jitter=s.backoff)(state) if s.backoff else 0.0
+        backoff = tenacity.wait_exponential_jitter(multiplier=s.backoff, max=30, jitter=s.backoff)(state) if s.backoff else 0.0
         delay = max(backoff, last.retry_after or 0.0) if last else backoff
         return max(0.0, min(delay, deadline - time.monotonic()))
 
