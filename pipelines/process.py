@@ -17,14 +17,14 @@ from pipelines.catalog import CatalogEntry
 from pipelines.clauses import CLAUSE_SCHEMA, clause_frame
 from pipelines.code_version import modules_version
 from pipelines.model import Paragraph, ParsedNotice, ParseError, UnreadableText
-from pipelines.parse.html import parse_html
+from pipelines.parse import registry
 from pipelines.parse.metadata import issuer_from_title, normalize_doc_number, province_of
-from pipelines.parse.pdf import parse_pdf
 from pipelines.rawstore import RawStore
 from pipelines.textquality import readable_problem
 
 PARSE_MODULES = [
-    "pipelines.parse.html", "pipelines.parse.pdf", "pipelines.parse.metadata", "pipelines.outline",
+    "pipelines.parse.registry", *sorted(set(registry.PARSERS.values())), "pipelines.tables",
+    "pipelines.parse.metadata", "pipelines.outline",
     "pipelines.clauses", "pipelines.textnorm", "pipelines.textquality", "pipelines.model", "pipelines.process",
 ]
 
@@ -77,29 +77,16 @@ def parse_input_key(content_sha256: str, entry: CatalogEntry) -> str:
 
 
 def detect_format(data: bytes, content_type: str | None, url: str) -> str:
-    """"pdf" or "html", from the bytes first (servers mislabel), then the content type and URL."""
-    head = data[:1024].lstrip()
-    if head.startswith(b"%PDF"):
-        return "pdf"
-    lowered = head.lower()
-    if any(tag in lowered for tag in (b"<html", b"<!doctype", b"<head", b"<body", b"<meta", b"<div", b"<p")):
-        return "html"
-    ctype = (content_type or "").lower()
-    if "pdf" in ctype or url.lower().endswith(".pdf"):
-        return "pdf"  # claims to be a PDF but is not one: the PDF parser says so
-    if "html" in ctype or url.lower().split("?")[0].endswith((".html", ".htm", ".shtml", ".jhtml")):
-        return "html"
-    raise ParseError(
-        f"unsupported format: content type {content_type!r}, bytes start {data[:16]!r} (expected HTML or PDF)"
-    )
+    """The source's format (see ``pipelines.parse.registry``): from the bytes first, then the labels."""
+    return registry.detect_format(data, content_type, url)
 
 
 def parse_source(data: bytes, content_type: str | None, entry: CatalogEntry) -> ParsedNotice:
     """Parse one source's bytes and apply the catalogue's metadata overrides."""
     fmt = detect_format(data, content_type, entry.url)
-    notice = parse_pdf(data, url=entry.url) if fmt == "pdf" else parse_html(data, content_type, url=entry.url)
+    notice = registry.parser_for(fmt)(data, content_type=content_type, url=entry.url)
     if not notice.paragraphs or not notice.full_text.strip():
-        raise ParseError(f"no text found in the {fmt.upper()} body")
+        raise ParseError(f"no text found in the {registry.LABELS[fmt]} body")
     problem = readable_problem(notice.full_text)
     if problem:
         raise UnreadableText(f"unreadable text: {problem}")

@@ -844,3 +844,8 @@ def _check_body(
 
 def _str_or_none(value: str | date | None) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+def parse(data: bytes, content_type: str | None = None, url: str | None = None) -> ParsedNotice:
+    """The registry's interface (pipelines.parse.registry)."""
+    return parse_html(data, content_type, url=url)

@@ -893,3 +893,8 @@ def _describe(exc: BaseException) -> str:
     if name == text:
         return name
     return f"{text} ({name})" if name not in text else text
+
+
+def parse(data: bytes, content_type: str | None = None, url: str | None = None) -> ParsedNotice:
+    """The registry's interface (pipelines.parse.registry); the content type says nothing a PDF does not."""
+    return parse_pdf(data, url=url)
