@@ -61,8 +61,10 @@ def test_html_and_pdf_detection_is_as_before():
         registry.detect_format(b"PK\x03\x04 truncated", "application/zip", "https://x.cn/a.zip")
 
 
-def test_word_97_without_libreoffice_is_a_readable_error(monkeypatch):
-    monkeypatch.setattr(legacy, "soffice", lambda: None)  # whatever this machine has installed
+def test_word_97_without_libreoffice_is_a_readable_error(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # a machine without soffice, whatever this one has
+    monkeypatch.delenv("NOTICES_SOFFICE", raising=False)
+    assert legacy.soffice() is None
     entry = CatalogEntry("doc", "https://x.gov.cn/fj1.doc", {})
     with pytest.raises(ParseError, match=r"format not supported here: Word 97-2003 \(\.doc\) .* needs LibreOffice"):
         parse_source(_ole2(["WordDocument"]), None, entry)
