@@ -20,6 +20,7 @@ from pipelines.model import Paragraph, ParsedNotice, ParseError, UnreadableText
 from pipelines.parse import registry
 from pipelines.parse.metadata import issuer_from_title, normalize_doc_number, province_of
 from pipelines.rawstore import RawStore
+from pipelines.tables import Table
 from pipelines.textquality import readable_problem
 
 PARSE_MODULES = [
@@ -60,6 +61,21 @@ PARAGRAPH_SCHEMA: dict[str, pl.DataType] = {
     "char_end": pl.Int32,
     "page": pl.Int32,
     "page_breaks": pl.List(pl.Int32),
+}
+
+# One row per row of a table the parser read as data (DOCX, XLSX, …): the task stage reads task
+# tables from here; the row's text is paragraph ``paragraph_seq`` of raw.paragraphs.
+TABLE_ROW_SCHEMA: dict[str, pl.DataType] = {
+    "source_id": pl.String,
+    "table_index": pl.Int32,
+    "row_index": pl.Int32,
+    "header_rows": pl.Int32,
+    "paragraph_seq": pl.Int32,
+    "page": pl.Int32,
+    "cells": pl.List(pl.String),
+    "carried": pl.List(pl.Int32),  # columns whose text is a merged cell's (above or to the left)
+    "table_title": pl.String,
+    "table_source": pl.String,  # the file the table is in (a ZIP member's name), else the source's URL
 }
 
 
@@ -160,7 +176,35 @@ def source_frames(
         "sources": pl.DataFrame([source], schema=SOURCE_SCHEMA),
         "paragraphs": paragraph_frame(entry.source_id, notice.paragraphs),
         "clauses": clauses,
+        "table_rows": table_row_frame(entry.source_id, notice.tables),
     }
+
+
+def table_row_frame(source_id: str, tables: list[Table]) -> pl.DataFrame:
+    rows = [
+        {"source_id": source_id, "table_index": t.index, "row_index": r, "header_rows": t.header_rows,
+         "paragraph_seq": t.paragraph_of(r), "page": t.page_of(r), "cells": list(row),
+         "carried": [c for c in range(len(row)) if (r, c) in t.carried], "table_title": t.title, "table_source": t.source}
+        for t in tables
+        for r, row in enumerate(t.rows)
+    ]
+    return pl.DataFrame(rows, schema=TABLE_ROW_SCHEMA)
+
+
+def tables_from_rows(rows: list[dict]) -> list[Table]:
+    """The tables of raw.table_rows rows (of one source), as the parser gave them."""
+    by_table: dict[int, list[dict]] = {}
+    for row in sorted(rows, key=lambda r: (r["table_index"], r["row_index"])):
+        by_table.setdefault(row["table_index"], []).append(row)
+    return [
+        Table(
+            rows=tuple(tuple(r["cells"]) for r in rs), header_rows=rs[0]["header_rows"], index=index,
+            source=rs[0]["table_source"], title=rs[0]["table_title"], pages=tuple(r["page"] for r in rs),
+            carried=frozenset((k, c) for k, r in enumerate(rs) for c in r["carried"] or ()),
+            paragraphs=tuple(r["paragraph_seq"] for r in rs),
+        )
+        for index, rs in by_table.items()
+    ]
 
 
 def paragraph_frame(source_id: str, paragraphs: list[Paragraph]) -> pl.DataFrame:
@@ -180,6 +224,7 @@ def empty_frames() -> dict[str, pl.DataFrame]:
         "sources": pl.DataFrame(schema=SOURCE_SCHEMA),
         "paragraphs": pl.DataFrame(schema=PARAGRAPH_SCHEMA),
         "clauses": pl.DataFrame(schema=CLAUSE_SCHEMA),
+        "table_rows": pl.DataFrame(schema=TABLE_ROW_SCHEMA),
     }
 
 

@@ -36,6 +36,9 @@ class Table:
     title: str | None = None
     pages: tuple[int | None, ...] = ()
     carried: frozenset[tuple[int, int]] = field(default_factory=frozenset)
+    # Index of the paragraph (of the notice's body) that holds each row's text, None for a row
+    # with none; set by the reader that adds the rows to the body (pipelines.parse.plain).
+    paragraphs: tuple[int | None, ...] = ()
 
     @property
     def width(self) -> int:
@@ -60,6 +63,20 @@ class Table:
 
     def page_of(self, row: int) -> int | None:
         return self.pages[row] if row < len(self.pages) else None
+
+    def paragraph_of(self, row: int) -> int | None:
+        return self.paragraphs[row] if row < len(self.paragraphs) else None
+
+    def origin(self, row: int, col: int) -> tuple[int, int]:
+        """The cell a cell's text is written in: itself, or the top-left of the merged cell it is part of."""
+        while (row, col) in self.carried:
+            if row > 0 and self.rows[row - 1][col] == self.rows[row][col]:
+                row -= 1
+            elif col > 0 and self.rows[row][col - 1] == self.rows[row][col]:
+                col -= 1
+            else:
+                break
+        return row, col
 
 
 # --- building ------------------------------------------------------------------------------------

@@ -123,6 +123,7 @@ def test_a_zip_of_attachments_reads_every_member_under_its_own_name():
     names = ["附件1：重点任务分工表.docx", "附件2：重点任务分工表.xlsx", "附件3：重点任务分工表.pdf"]
     texts = [p.text for p in notice.paragraphs]
     assert [t for t in texts if t in names] == names  # GBK member names decoded
+    assert notice.title == office.TITLE
     assert [t.source for t in notice.tables] == names[:2] and [t.index for t in notice.tables] == [0, 1]
     pdf_part = notice.paragraphs[texts.index(names[2]) + 1 :]
     assert pdf_part and {p.page for p in pdf_part} == {1, 2}  # pages within the PDF member

@@ -34,6 +34,7 @@ def parse(data: bytes, content_type: str | None = None, url: str | None = None, 
     members = sorted((i for i in archive.infolist() if not i.is_dir() and not _is_junk(i.filename)), key=member_name)
     paragraphs: list[Paragraph] = []
     tables = []
+    titles: list[str] = []
     warnings: list[str] = []
     problems: list[str] = []
     for info in members[:MAX_MEMBERS]:
@@ -43,16 +44,25 @@ def parse(data: bytes, content_type: str | None = None, url: str | None = None, 
         except ParseError as exc:
             problems.append(f"{name}: {exc}")
             continue
+        if notice.title:
+            titles.append(notice.title)
         paragraphs.append(Paragraph(name))
+        base = len(paragraphs)
         paragraphs += notice.paragraphs
-        tables += [replace(t, index=len(tables) + k, source=name) for k, t in enumerate(notice.tables)]
+        tables += [
+            replace(t, index=len(tables) + k, source=name, paragraphs=tuple(None if p is None else base + p for p in t.paragraphs))
+            for k, t in enumerate(notice.tables)
+        ]
         warnings += [f"{name}: {w}" for w in notice.warnings]
     if len(members) > MAX_MEMBERS:
         warnings.append(f"only the first {MAX_MEMBERS} of {len(members)} members were read")
     if not tables and not any(p.text.strip() for p in paragraphs):
         raise ParseError(f"no readable document in the ZIP archive{where}: " + ("; ".join(problems) or "it is empty"))
     warnings += [f"skipped {p}" for p in problems]
-    return notice_from_paragraphs("zip", paragraphs, tables=tables, warnings=warnings)
+    notice = notice_from_paragraphs("zip", paragraphs, tables=tables, warnings=warnings)
+    if titles:  # the first member's own title, not its file name (which reads as a title too)
+        notice.title = titles[0]
+    return notice
 
 
 def member_name(info: zipfile.ZipInfo) -> str:

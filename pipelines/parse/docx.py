@@ -11,7 +11,7 @@ import io
 import zipfile
 
 from pipelines.model import Paragraph, ParsedNotice, ParseError
-from pipelines.parse.plain import notice_from_paragraphs, table_paragraphs
+from pipelines.parse.plain import add_table, notice_from_paragraphs
 from pipelines.tables import Table, make_table
 
 
@@ -34,8 +34,7 @@ def parse_docx(data: bytes, url: str | None = None, source: str | None = None) -
     for item in document.iter_inner_content():
         if isinstance(item, DocxTable):
             table = docx_table(item, index=len(tables), source=source or url)
-            tables.append(table)
-            paragraphs += table_paragraphs(table)
+            tables.append(add_table(paragraphs, table))
         else:
             text = item.text.strip()
             if text:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pipelines.model import ParsedNotice, ParseError
 from pipelines.parse import registry
-from pipelines.parse.plain import notice_from_paragraphs, table_paragraphs
+from pipelines.parse.plain import add_table, notice_from_paragraphs
 from pipelines.tables import make_table
 
 CONVERT_TIMEOUT = 120  # seconds LibreOffice may take for one file
@@ -87,8 +87,7 @@ def parse_xls(data: bytes, url: str | None = None) -> ParsedNotice:
                         carried.add((r, c))
         if any(any(row) for row in grid):
             table = make_table(grid, index=len(tables), source=url, carried=frozenset(carried))
-            tables.append(table)
-            paragraphs += table_paragraphs(table)
+            tables.append(add_table(paragraphs, table))
     notice = notice_from_paragraphs("xls", paragraphs, tables=tables)
     return notice
 

@@ -7,6 +7,8 @@ offsets like the rest of the body.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pipelines.model import Paragraph, ParsedNotice
 from pipelines.parse.metadata import clean_title, find_doc_number, find_signature, plausible_title
 from pipelines.tables import Table
@@ -15,20 +17,37 @@ _TITLE_LINES = 8  # the title stands among the first lines (after a 附件1 line
 _ROW_SEPARATOR = " "  # between the cells of a table row's paragraph (the PDF reader keeps layout gaps so too)
 
 
+def cell_spans(table: Table, r: int) -> dict[int, tuple[int, int]]:
+    """Where each of row ``r``'s own cells (not those a merged cell fills) is in ``row_text``."""
+    spans, at = {}, 0
+    for c, t in enumerate(table.rows[r]):
+        if t and (r, c) not in table.carried:
+            if spans:
+                at += len(_ROW_SEPARATOR)
+            spans[c] = (at, at + len(t))
+            at += len(t)
+    return spans
+
+
 def row_text(table: Table, r: int) -> str:
-    """A table row as one line of text: its own cells (not those a merged cell fills) in order."""
+    """A table row as one line of text: its own cells in order (line breaks inside a cell become
+    spaces, so every cell keeps its length and ``cell_spans`` holds)."""
     row = table.rows[r]
-    return _ROW_SEPARATOR.join(t.replace("\n", " ") for c, t in enumerate(row) if t and (r, c) not in table.carried)
+    return _ROW_SEPARATOR.join(row[c].replace("\n", " ") for c in cell_spans(table, r))
 
 
-def table_paragraphs(table: Table) -> list[Paragraph]:
-    """The table's title (if any) and then each of its rows, as paragraphs."""
-    out = [Paragraph(table.title, table.page_of(0))] if table.title else []
+def add_table(paragraphs: list[Paragraph], table: Table) -> Table:
+    """Append the table's title (if any) and each of its rows to ``paragraphs``; the table with
+    the index of each row's paragraph."""
+    if table.title:
+        paragraphs.append(Paragraph(table.title, table.page_of(0)))
+    at: list[int | None] = []
     for r in range(len(table.rows)):
         text = row_text(table, r)
+        at.append(len(paragraphs) if text else None)
         if text:
-            out.append(Paragraph(text, table.page_of(r)))
-    return out
+            paragraphs.append(Paragraph(text, table.page_of(r)))
+    return replace(table, paragraphs=tuple(at))
 
 
 def notice_from_paragraphs(

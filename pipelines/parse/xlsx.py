@@ -11,7 +11,7 @@ import zipfile
 from datetime import date, datetime, time
 
 from pipelines.model import Paragraph, ParsedNotice, ParseError
-from pipelines.parse.plain import notice_from_paragraphs, table_paragraphs
+from pipelines.parse.plain import add_table, notice_from_paragraphs
 from pipelines.tables import Table, make_table
 
 
@@ -36,8 +36,7 @@ def parse_xlsx(data: bytes, url: str | None = None, source: str | None = None) -
         if not any(any(c for c in row) for row in grid):
             continue
         table = make_table(grid, index=len(tables), source=source or url, carried=carried)
-        tables.append(table)
-        paragraphs += table_paragraphs(table)
+        tables.append(add_table(paragraphs, table))
     return notice_from_paragraphs("xlsx", paragraphs, tables=tables, title_hint=book.properties.title)
 
 
