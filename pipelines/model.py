@@ -55,6 +55,8 @@ class ParsedNotice:
     # Tables as data (pipelines.tables), for the formats whose readers give them (DOCX, XLSX, ZIP of
     # those); their rows are in ``paragraphs`` too, one paragraph per row.
     tables: list[Table] = field(default_factory=list)
+    # PDF pages without a text layer that were read by OCR: page → mean recogniser confidence (0-1).
+    ocr_pages: dict[int, float] = field(default_factory=dict)
 
     @property
     def full_text(self) -> str:

@@ -8,6 +8,7 @@ Without the package installed, ``ocr_pdf_page`` raises a readable ParseError, ne
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 
 from pipelines.model import ParseError
@@ -16,6 +17,8 @@ from pipelines.model import ParseError
 RENDER_DPI = 300
 # The recogniser reads the enumeration comma 、 as the radical 丶 (U+4E36), which no notice uses.
 _OCR_FIXES = str.maketrans({"丶": "、"})
+# A page number "— 2 —" reads as 一2一: written back as the dash it is, the PDF reader drops it as page furniture.
+_PAGE_NUMBER = re.compile(r"^[一—–-]\s*(\d{1,3})\s*[一—–-]$")
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,8 @@ def ocr_image(image) -> list[OcrLine]:
     lines = []
     for box, text, confidence in result or []:
         xs, ys = [p[0] for p in box], [p[1] for p in box]
-        lines.append(OcrLine(text.translate(_OCR_FIXES), float(confidence), (min(xs), min(ys), max(xs), max(ys))))
+        text = _PAGE_NUMBER.sub(r"— \1 —", text.translate(_OCR_FIXES).strip())
+        lines.append(OcrLine(text, float(confidence), (min(xs), min(ys), max(xs), max(ys))))
     return sorted(lines, key=lambda ln: (ln.box[1], ln.box[0]))
 
 

@@ -134,17 +134,23 @@ def parse_pdf(data: bytes, url: str | None = None) -> ParsedNotice:
             raise ParseError(f"unreadable PDF{where}: {_why_unopenable(exc, data)}") from exc
         if page_count == 0:
             raise ParseError(f"PDF has no pages{where}")
-        lines, heights, warnings = _read_pages(pdf, where, data)
-    return _assemble(lines, heights, page_count, meta, warnings)
+        ocr: dict[int, float] = {}
+        lines, heights, warnings = _read_pages(pdf, where, data, ocr)
+    notice = _assemble(lines, heights, page_count, meta, warnings)
+    notice.ocr_pages = ocr
+    return notice
 
 
 # --- reading pages -----------------------------------------------------------------------------
 
 
 def _read_pages(
-    pdf: pdfplumber.PDF, where: str, data: bytes
+    pdf: pdfplumber.PDF, where: str, data: bytes, ocr: dict[int, float] | None = None
 ) -> tuple[list[_Line], dict[int, float], list[str]]:
-    """Lines of every page, page heights, and quality warnings; ParseError if there is no text."""
+    """Lines of every page, page heights, and quality warnings; ParseError if there is no text.
+    Pages read by OCR are put in ``ocr`` with their mean confidence."""
+    ocr = {} if ocr is None else ocr
+    not_ocred: list[str] = []  # why scanned pages were not read by OCR
     lines: list[_Line] = []
     heights: dict[int, float] = {}
     warnings: list[str] = []
@@ -159,6 +165,7 @@ def _read_pages(
             try:
                 chars = _visible_chars(page)
                 has_images = bool(page.images)
+                image_dpi = _image_dpi(page.images) if has_images else 0.0
             except Exception as exc:  # one broken content stream should not lose the other pages
                 failed += 1
                 warnings.append(f"page {number} could not be read: {_describe(exc)}")
@@ -180,7 +187,19 @@ def _read_pages(
                     tried.append(number)
             if not glyphs:
                 if has_images:
-                    warnings.append(f"page {number} has no text layer (scanned?)")
+                    read = _ocr_page(data, number, image_dpi)
+                    if isinstance(read, str):
+                        warnings += [f"page {number} has no text layer (scanned?)", f"page {number} not read by OCR: {read}"]
+                        not_ocred.append(read)
+                        continue
+                    ocr_lines, confidence = read
+                    ocr[number] = confidence
+                    warnings.append(
+                        f"page {number} has no text layer: read by OCR ({len(ocr_lines)} lines, mean confidence "
+                        f"{confidence:.2f}); check its text against the page"
+                    )
+                    total += sum(len(ln.text) for ln in ocr_lines)
+                    lines.extend(ocr_lines)
                 continue
             total += len(glyphs)
             bad += undecodable
@@ -192,7 +211,8 @@ def _read_pages(
         raise ParseError(f"unreadable PDF{where}: no page could be read ({warnings[0]})")
     if not lines:
         if with_images == n:
-            raise ParseError(f"no text layer: {n} pages, all images — scanned PDF needs OCR{where}")
+            why = "; ".join(dict.fromkeys(not_ocred))
+            raise ParseError(f"no text layer: {n} pages, all images — scanned PDF needs OCR{where}" + (f" ({why})" if why else ""))
         raise ParseError(f"no text layer: {n} pages, no text found ({with_images} with images){where}")
     if switched:
         glyph_count, before, after = (sum(v) for v in zip(*switched.values()))
@@ -209,6 +229,43 @@ def _read_pages(
             f"U+FFFD): a font without a ToUnicode map, the text is incomplete{either}",
         )
     return lines, heights, warnings
+
+
+# --- scanned pages -----------------------------------------------------------------------------
+
+_OCR_MIN_DPI = 100  # a page image coarser than this holds no legible text: not worth OCR's seconds
+
+
+def _image_dpi(images: list[dict]) -> float:
+    """The resolution of the page's sharpest image, in pixels per inch as placed on the page."""
+    best = 0.0
+    for im in images:
+        width_pt = float(im.get("x1", 0)) - float(im.get("x0", 0))
+        src = im.get("srcsize") or (0, 0)
+        if width_pt > 0 and src[0]:
+            best = max(best, float(src[0]) / (width_pt / 72))
+    return best
+
+
+def _ocr_page(data: bytes, number: int, image_dpi: float) -> tuple[list[_Line], float] | str:
+    """A scanned page's lines read by OCR (in page coordinates) and their mean confidence, or why not."""
+    if image_dpi < _OCR_MIN_DPI:
+        return f"its image is {image_dpi:.0f} dpi, too coarse to OCR"
+    from pipelines import ocr
+
+    try:
+        read = ocr.ocr_pdf_page(data, number)
+    except ParseError as exc:  # OCR not installed here
+        return str(exc)
+    scale = 72 / ocr.RENDER_DPI
+    lines = []
+    for ln in read:
+        x0, top, x1, bottom = (v * scale for v in ln.box)
+        em = sum(0.5 if " " <= ch <= "~" else 1.0 for ch in ln.text) or 1.0
+        lines.append(_Line(number, ln.text, x0, x1, top, bottom, size=(x1 - x0) / em, red=False))
+    if not lines:
+        return "OCR read no text on it"
+    return lines, sum(ln.confidence for ln in read) / len(read)
 
 
 def _count_undecodable(glyphs: list[dict]) -> int:
