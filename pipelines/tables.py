@@ -97,7 +97,7 @@ def make_table(
     Rows are padded to the widest; cell texts are stripped (inner line breaks kept: in Word and
     Excel cells they separate list items). The header is the first row, among the first few, that
     names at least two known columns (任务, 牵头单位, 指标, 2025年, …); rows above it that span the
-    table are its title. A table naming no known column has its first row as header.
+    table are its title, other rows above it are left out. A table naming no known column has its first row as header.
     """
     width = max((len(r) for r in grid), default=0)
     rows: list[list[str | None]] = [
@@ -107,7 +107,10 @@ def make_table(
     header_at = next((k for k, r in enumerate(rows[:_HEADER_ROWS_SEARCHED]) if _known_columns(r) >= 2), None)
     title = None
     if header_at:
-        title = " ".join(dict.fromkeys(t for r in _filled(rows[:header_at], 0, set()) for t in r if t)) or None
+        # Rows above the header that one cell spans are the table's title; others (an info table
+        # run into the same <table>: 索引号 | … ) are not part of this table.
+        above = [set(filter(None, r)) for r in _filled(rows[:header_at], 0, set())]
+        title = " ".join(t for texts in above if len(texts) == 1 for t in texts) or None
         rows, page_list = rows[header_at:], page_list[header_at:]
         carried = frozenset((r - header_at, c) for r, c in carried if r >= header_at)
     filled_at = set(carried)
@@ -222,7 +225,8 @@ def task_rows(table: Table) -> list[dict]:
     """The tasks a task table assigns, one per body row with a task text.
 
     A task table has a task column and a lead column (牵头单位, 责任单位, …); co-agencies, deadline
-    and 序号 are read when their columns are there. Rows one cell spans are section titles: the
+    and 序号 are read when their columns are there. ``lead_role`` is "lead" under a 牵头 header,
+    "responsible" under 责任单位 and the like. A row naming no agency is no task. Rows one cell spans are section titles: the
     rows under them carry it as ``section``. Every task says where it is: source, table index,
     row (in ``table.rows``), page, and the (row, col) of each cell it was read from; ``carried``
     lists the kinds whose cell was a merged cell's (a lead shared by several rows).
@@ -230,6 +234,9 @@ def task_rows(table: Table) -> list[dict]:
     if not is_task_table(table):
         return []
     cols = _columns(table)
+    # 牵头单位 leads; a 责任单位 column with no 牵头 in its header names who is responsible, as a
+    # 责任单位： note does (the role the note grammar gives it).
+    lead_role = "lead" if "牵头" in normalize_text(table.header[cols["lead"]]) else "responsible"
     out: list[dict] = []
     section = None
     for r in range(table.header_rows, len(table.rows)):
@@ -239,8 +246,8 @@ def task_rows(table: Table) -> list[dict]:
             continue
         task = row[cols["task"]]
         cell = {kind: row[c] for kind, c in cols.items()}
-        if not task:
-            continue
+        if not task or not (cell.get("lead") or cell.get("co")):
+            continue  # a row that names no agency assigns nothing (a note row, a row cut short)
         if (r, cols["task"]) in table.carried and out and out[-1]["task"] == task:
             # The lower part of a merged task cell: one task, whose agencies are listed row by row.
             for role in ("lead", "co"):
@@ -252,6 +259,7 @@ def task_rows(table: Table) -> list[dict]:
                 "section": section,
                 "task": task,
                 "lead": split_agencies(cell["lead"]),
+                "lead_role": lead_role,
                 "co": split_agencies(cell.get("co", "")),
                 "deadline": re.sub(r"\s*\n\s*", "", cell["deadline"]) if cell.get("deadline") else None,
                 "source": table.source,

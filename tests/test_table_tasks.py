@@ -68,3 +68,15 @@ def test_a_source_without_tables_is_read_as_before():
     tasks = TASKS.extract(src)["tasks"]
     assert tasks["note_text"].to_list() == ["（省发展改革委牵头，省交通运输厅配合）", "（省交通运输厅牵头）"]
     assert tasks["table_index"].null_count() == tasks.height
+
+
+def test_an_html_task_table_in_the_page_body_gives_the_same_tasks():
+    src, full_text = _stage_input(office.notice_page_html(), "https://x.gov.cn/tz.html")
+    assert len(src.tables) == 1  # only the task table: rows found one per paragraph of the body
+    out = TASKS.extract(src)
+    tasks, agencies = out["tasks"], out["task_agencies"]
+    assert tasks["text"].to_list() == [t["task"] for t in office.EXPECTED]
+    assert tasks["heading_titles"].to_list() == [[office.TITLE]] * 5  # the table's spanning title row
+    seq_of = dict(zip(tasks["task_id"], tasks["seq"]))
+    assert [(seq_of[r["task_id"]], r["role"], r["mention"], r["name"]) for r in agencies.to_dicts()] == EXPECTED_AGENCIES
+    assert all(full_text[r["char_start"] : r["char_end"]] == r["mention"] for r in agencies.to_dicts())

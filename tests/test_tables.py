@@ -46,6 +46,12 @@ def test_holes_are_carried_down_in_the_body_and_left_in_the_header_and_section_r
         ("一、基础设施", "建设机场", ["市交通局"], 3, 2, 3, "fj.pdf"),
     ]
     assert tasks[1]["carried"] == ["lead"] and tasks[1]["cells"]["lead"] == (3, 2)
+    assert {t["lead_role"] for t in tasks} == {"responsible"}  # 责任单位, not 牵头单位
+
+
+def test_a_row_naming_no_agency_is_no_task():
+    table = make_table([["序号", "重点任务", "牵头单位"], ["1", "建设港口", "市交通局"], ["2", "研发投入强度达到3.", ""]])
+    assert [(t["task"], t["lead_role"]) for t in task_rows(table)] == [("建设港口", "lead")]
 
 
 def test_a_table_without_task_and_lead_columns_yields_no_tasks():

@@ -6,17 +6,17 @@ offsets like any task: it runs from its task cell to the end of its row, and its
 row's own lead / co / deadline cells. Agency mentions point at the cell that names them: a lead
 shared by several rows through a merged cell points at the row where the merged cell is written.
 Each agency is read by the note grammar on its own (省交通运输厅 → 广东省交通运输厅), with the
-role its column gives.
+role its column gives (lead under 牵头单位, responsible under 责任单位, co under 配合单位).
 """
 from __future__ import annotations
 
 import polars as pl
 
-from pipelines.extract.agencies import CO, LEAD, is_group, read_note
+from pipelines.extract.agencies import CO, is_group, read_note
 from pipelines.extract.tasks import TASK_AGENCY_SCHEMA, TASK_SCHEMA, task_id
 from pipelines.model import Paragraph
 from pipelines.outline import HEADING_SEPARATOR
-from pipelines.parse.plain import cell_spans
+from pipelines.parse.plain import cell_positions, find_loose
 from pipelines.tables import Table, task_rows
 
 
@@ -56,7 +56,7 @@ def extract_table_tasks(
             r, k = t["row"], table.paragraph_of(t["row"])
             if k is None:
                 continue
-            spans = cell_spans(table, r)
+            spans = cell_positions(table, r, paragraphs[k].text)
             base = starts[k]
             task_col = t["cells"]["task"][1]
             if task_col not in spans:
@@ -74,7 +74,7 @@ def extract_table_tasks(
                 {
                     "task_id": tid, "source_id": source_id, "seq": seq,
                     "heading_path": HEADING_SEPARATOR.join(titles), "heading_titles": titles,
-                    "text": full_text[start : base + spans[task_col][1]],
+                    "text": full_text[start : base + spans[task_col][1]],  # as written in the body
                     "note_text": full_text[note_start:note_end] if note_start is not None else None,
                     "char_start": start, "char_end": end, "note_char_start": note_start, "note_char_end": note_end,
                     "page": t["page"] if t["page"] is not None else paragraphs[k].page,
@@ -84,19 +84,21 @@ def extract_table_tasks(
                 }
             )
             position = 0
-            for role, kind in ((LEAD, "lead"), (CO, "co")):
+            for role, kind in ((t["lead_role"], "lead"), (CO, "co")):
                 if kind not in t["cells"]:
                     continue
-                cell_start, cell_text = _cell_origin(table, r, t["cells"][kind][1], starts)
+                cell_start, cell_text = _cell_origin(table, r, t["cells"][kind][1], paragraphs, starts)
                 if cell_start is None:
                     continue
                 cursor = 0
                 for agency in t[kind]:
-                    at = cell_text.find(agency, cursor)
-                    if at < 0:
+                    found = find_loose(cell_text, agency, cursor)
+                    if found is None:
                         continue
-                    cursor = at + len(agency)
-                    agency_out.append(_mention(tid, source_id, position, role, agency, cell_start + at, province, issuer))
+                    cursor = found[1]
+                    agency_out.append(
+                        _mention(tid, source_id, position, role, cell_text[found[0] : found[1]], cell_start + found[0], province, issuer)
+                    )
                     position += 1
     return pl.DataFrame(task_out, schema=TASK_SCHEMA), pl.DataFrame(agency_out, schema=TASK_AGENCY_SCHEMA)
 
@@ -109,19 +111,25 @@ def _starts(paragraphs: list[Paragraph]) -> list[int]:
     return out
 
 
-def _cell_origin(table: Table, r: int, c: int, starts: list[int]) -> tuple[int | None, str]:
-    """Offset in the full text where the cell's text is written, and that text."""
+def _cell_origin(
+    table: Table, r: int, c: int, paragraphs: list[Paragraph], starts: list[int]
+) -> tuple[int | None, str]:
+    """Offset in the full text where the cell's text is written, and that text as written there."""
     orow, ocol = table.origin(r, c)
     k = table.paragraph_of(orow)
-    spans = cell_spans(table, orow)
-    if k is None or ocol not in spans:
+    if k is None:
         return None, ""
-    return starts[k] + spans[ocol][0], table.rows[orow][ocol]
+    spans = cell_positions(table, orow, paragraphs[k].text)
+    if ocol not in spans:
+        return None, ""
+    s, e = spans[ocol]
+    return starts[k] + s, paragraphs[k].text[s:e]
 
 
 def _mention(tid: str, source_id: str, position: int, role: str, agency: str, start: int,
              province: str | None, issuer: str | None) -> dict:
-    reading = read_note(agency, province, issuer=issuer)
+    """One agency as written at ``start``, read by the note grammar on its own."""
+    reading = read_note("".join(agency.split()), province, issuer=issuer)
     m = reading.mentions[0] if len(reading.mentions) == 1 else None
     return {
         "task_id": tid, "source_id": source_id, "position": position, "role": role, "mention": agency,

@@ -7,8 +7,12 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup, Tag
 
+from dataclasses import replace
+
+from pipelines.model import ParsedNotice
 from pipelines.parse.html import decode_html
-from pipelines.tables import Table, expand_spans, make_table
+from pipelines.parse.plain import locate_rows
+from pipelines.tables import Table, expand_spans, is_task_table, make_table
 from pipelines.textnorm import join_wrapped_lines
 
 
@@ -27,6 +31,19 @@ def tables_from_html(data: bytes | str, content_type: str | None = None, source:
         grid, carried = expand_spans([r for r in rows if r])
         if len(grid) >= 2 and grid and len(grid[0]) >= 2:
             out.append(make_table(grid, index=len(out), source=source, carried=carried))
+    return out
+
+
+def body_task_tables(data: bytes, content_type: str | None, notice: ParsedNotice, source: str | None = None) -> list[Table]:
+    """The page's task tables whose every row the parser wrote into one paragraph of the body,
+    with those paragraphs: their tasks can point into the text. Other tables are left out."""
+    out = []
+    for table in tables_from_html(data, content_type, source=source):
+        if not is_task_table(table):
+            continue
+        located = locate_rows(table, notice.paragraphs)
+        if located is not None:
+            out.append(replace(located, index=len(out)))
     return out
 
 

@@ -7,6 +7,7 @@ offsets like the rest of the body.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from pipelines.model import Paragraph, ParsedNotice
@@ -34,6 +35,49 @@ def row_text(table: Table, r: int) -> str:
     spaces, so every cell keeps its length and ``cell_spans`` holds)."""
     row = table.rows[r]
     return _ROW_SEPARATOR.join(row[c].replace("\n", " ") for c in cell_spans(table, r))
+
+
+def find_loose(text: str, needle: str, start: int = 0) -> tuple[int, int] | None:
+    """(start, end) of ``needle`` in ``text`` from ``start`` on, whitespace ignored on both sides (a
+    page may write a header cell 主要工作任务 as 主 要 工 作 任 务)."""
+    key = "".join(needle.split())
+    if not key:
+        return None
+    chars = [i for i in range(start, len(text)) if not text[i].isspace()]
+    at = "".join(text[i] for i in chars).find(key)
+    return None if at < 0 else (chars[at], chars[at + len(key) - 1] + 1)
+
+
+def cell_positions(table: Table, r: int, text: str) -> dict[int, tuple[int, int]]:
+    """Where row ``r``'s own cells are in ``text`` (the row's paragraph), found in order."""
+    out, cursor = {}, 0
+    for c, t in enumerate(table.rows[r]):
+        if t and (r, c) not in table.carried:
+            found = find_loose(text, t, cursor)
+            if found is not None:
+                out[c] = found
+                cursor = found[1]
+    return out
+
+
+def locate_rows(table: Table, paragraphs: Sequence[Paragraph]) -> Table | None:
+    """The table with the paragraph of each row found among ``paragraphs`` (a reader such as the
+    HTML one writes the rows into the body itself): for each row in turn, the first paragraph from
+    the previous row's on that holds all of the row's own cells in order. None when a row is not
+    found whole in one paragraph (the table's text is laid out otherwise)."""
+    at: list[int | None] = []
+    k = 0
+    for r in range(len(table.rows)):
+        own = [c for c, t in enumerate(table.rows[r]) if t and (r, c) not in table.carried]
+        if not own:
+            at.append(None)
+            continue
+        while k < len(paragraphs) and len(cell_positions(table, r, paragraphs[k].text)) < len(own):
+            k += 1
+        if k == len(paragraphs):
+            return None
+        at.append(k)
+    return replace(table, paragraphs=tuple(at))
 
 
 def add_table(paragraphs: list[Paragraph], table: Table) -> Table:
