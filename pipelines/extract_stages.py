@@ -138,9 +138,19 @@ def _promises(src: SourceInput) -> dict[str, pl.DataFrame]:
     from pipelines.extract.references import extract_references
     from pipelines.extract.targets import extract_targets
 
+    from pipelines.extract.table_targets import extract_table_targets, indicator_table_spans
+
+    targets = extract_targets(src.source_id, src.paragraphs, src.clauses, src.document_date, title=src.title)
+    rows = indicator_table_spans(src.paragraphs, list(src.tables))
+    if rows:  # indicator tables are read by the table reader; what the sentence grammar made of them goes
+        inside = pl.lit(False)
+        for start, end in rows:
+            inside = inside | ((pl.col("char_start") >= start) & (pl.col("char_end") <= end))
+        table_targets = extract_table_targets(src.source_id, src.paragraphs, src.clauses, list(src.tables))
+        targets = pl.concat([targets.filter(~inside), table_targets]).sort("char_start")
     return {
         "project_mentions": extract_projects(src.source_id, src.paragraphs, src.clauses),
-        "targets": extract_targets(src.source_id, src.paragraphs, src.clauses, src.document_date, title=src.title),
+        "targets": targets,
         "document_references": extract_references(src.source_id, src.paragraphs, src.doc_number, title=src.title),
     }
 
@@ -154,7 +164,8 @@ PROMISES = ExtractStage(
     "promises",
     [
         "pipelines.extract.projects", "pipelines.extract.targets", "pipelines.extract.references",
-        "pipelines.extract._textview", "pipelines.parse.metadata",
+        "pipelines.extract._textview", "pipelines.parse.metadata", "pipelines.extract.table_targets",
+        "pipelines.parse.plain", "pipelines.process",
     ],
     _promises,
 )

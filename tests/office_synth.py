@@ -268,3 +268,40 @@ class _GbkName(zipfile.ZipInfo):
 
     def _encodeFilenameFlags(self):
         return self.filename.encode("gb18030"), self.flag_bits
+
+
+# --- an indicator table ----------------------------------------------------------------------------
+
+INDICATOR_HEADER = ["类别", "指标", "单位", "2020年（基期）", "2025年（目标）", "属性"]
+INDICATOR_ROWS = [
+    ["交通", "高速铁路营业里程", "公里", "2065", "3500", "预期性"],
+    [None, "城市轨道交通运营里程", "公里", "1100", "1700以上", "预期性"],  # 交通 merged down
+    ["服务", "港口集装箱吞吐量", "万标箱", "", "8000", "预期性"],
+    [None, "群众满意度", "", "", "显著提升", "预期性"],
+]
+# By hand: (metric, target year, value, unit, comparator, base year).
+EXPECTED_TARGETS = [
+    ("高速铁路营业里程", 2025, 3500.0, "公里", "=", 2020),
+    ("城市轨道交通运营里程", 2025, 1700.0, "公里", "≥", 2020),
+    ("港口集装箱吞吐量", 2025, 8000.0, "万标箱", "=", None),
+]
+
+
+def indicator_docx() -> bytes:
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("附件2")
+    d.add_paragraph("“十四五”综合交通主要指标")
+    table = d.add_table(rows=1 + len(INDICATOR_ROWS), cols=len(INDICATOR_HEADER))
+    for c, h in enumerate(INDICATOR_HEADER):
+        table.cell(0, c).text = h
+    for r, row in enumerate(INDICATOR_ROWS, start=1):
+        for c, text in enumerate(row):
+            if text is not None:
+                table.cell(r, c).text = text
+    for top in (1, 3):  # 类别 merged over two rows each
+        table.cell(top, 0).merge(table.cell(top + 1, 0)).text = INDICATOR_ROWS[top - 1][0]
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()

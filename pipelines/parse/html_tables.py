@@ -12,7 +12,7 @@ from dataclasses import replace
 from pipelines.model import ParsedNotice
 from pipelines.parse.html import decode_html
 from pipelines.parse.plain import locate_rows
-from pipelines.tables import Table, expand_spans, is_task_table, make_table
+from pipelines.tables import Table, expand_spans, indicator_rows, is_task_table, make_table
 from pipelines.textnorm import join_wrapped_lines
 
 
@@ -35,11 +35,12 @@ def tables_from_html(data: bytes | str, content_type: str | None = None, source:
 
 
 def body_task_tables(data: bytes, content_type: str | None, notice: ParsedNotice, source: str | None = None) -> list[Table]:
-    """The page's task tables whose every row the parser wrote into one paragraph of the body,
-    with those paragraphs: their tasks can point into the text. Other tables are left out."""
+    """The page's task and indicator tables whose every row the parser wrote into one paragraph of
+    the body, with those paragraphs: their tasks and targets can point into the text. Other tables
+    (info tables, layout) are left out."""
     out = []
     for table in tables_from_html(data, content_type, source=source):
-        if not is_task_table(table):
+        if not (is_task_table(table) or indicator_rows(table)):
             continue
         located = locate_rows(table, notice.paragraphs)
         if located is not None:
