@@ -133,3 +133,19 @@ def test_a_zip_with_nothing_readable_says_what_each_member_was():
     data = _zip({"scan.jpg": b"\xff\xd8\xff\xe0 not a notice", "readme.bin": b"\x00\x01"})
     with pytest.raises(ParseError, match=r"no readable document in the ZIP archive .*readme\.bin: unsupported format.*scan\.jpg"):
         parse_source(data, None, CatalogEntry("z", "https://x.gov.cn/z.zip", {}))
+
+
+@pytest.mark.parametrize(
+    "members, message",
+    [
+        ({"word/document.xml": b"<w:document><unclosed", "[Content_Types].xml": b"<x/>"}, r"not a readable Word \(\.docx\) file"),
+        ({"xl/workbook.xml": b"<workbook><unclosed", "[Content_Types].xml": b"<x/>"}, r"not a readable Excel \(\.xlsx\) file"),
+        ({"OFD.xml": b"<ofd:OFD><unclosed"}, "not a readable OFD file"),
+        ({"OFD.xml": b"<OFD><DocBody/></OFD>"}, "OFD.xml names no DocRoot"),
+        ({"OFD.xml": b"<OFD><DocBody><DocRoot>Doc_0/Document.xml</DocRoot></DocBody></OFD>"}, "There is no item named 'Doc_0/Document.xml'"),
+        ({}, "no readable document in the ZIP archive .*it is empty"),
+    ],
+)
+def test_damaged_office_files_fail_with_a_readable_error(members, message):
+    with pytest.raises(ParseError, match=message):
+        parse_source(_zip(members), None, CatalogEntry("bad", "https://x.gov.cn/bad", {}))

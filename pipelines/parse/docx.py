@@ -8,7 +8,6 @@ five rows leads all five, and is written once in the text.
 from __future__ import annotations
 
 import io
-import zipfile
 
 from pipelines.model import Paragraph, ParsedNotice, ParseError
 from pipelines.parse.plain import add_table, notice_from_paragraphs
@@ -25,21 +24,21 @@ def parse_docx(data: bytes, url: str | None = None, source: str | None = None) -
     from docx.table import Table as DocxTable
 
     where = f" ({url})" if url else ""
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise ParseError(f"not a readable Word (.docx) file{where}: {exc}") from None
     paragraphs: list[Paragraph] = []
     tables: list[Table] = []
-    for item in document.iter_inner_content():
-        if isinstance(item, DocxTable):
-            table = docx_table(item, index=len(tables), source=source or url)
-            tables.append(add_table(paragraphs, table))
-        else:
-            text = item.text.strip()
-            if text:
-                paragraphs.append(Paragraph(text))
-    props = document.core_properties
+    try:
+        document = docx.Document(io.BytesIO(data))
+        for item in document.iter_inner_content():
+            if isinstance(item, DocxTable):
+                table = docx_table(item, index=len(tables), source=source or url)
+                tables.append(add_table(paragraphs, table))
+            else:
+                text = item.text.strip()
+                if text:
+                    paragraphs.append(Paragraph(text))
+        props = document.core_properties
+    except Exception as exc:  # python-docx and lxml raise many unrelated types for damaged parts
+        raise ParseError(f"not a readable Word (.docx) file{where}: {type(exc).__name__}: {exc}") from None
     return notice_from_paragraphs("docx", paragraphs, tables=tables, title_hint=props.title, issuer_hint=None)
 
 

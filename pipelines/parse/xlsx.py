@@ -7,7 +7,6 @@ number format only says how Excel shows them), whole numbers without ".0".
 from __future__ import annotations
 
 import io
-import zipfile
 from datetime import date, datetime, time
 
 from pipelines.model import Paragraph, ParsedNotice, ParseError
@@ -27,12 +26,12 @@ def parse_xlsx(data: bytes, url: str | None = None, source: str | None = None) -
     try:
         # Not read_only: merged ranges are only known to a fully loaded sheet.
         book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        sheets = [sheet_grid(sheet) for sheet in book.worksheets]
+    except Exception as exc:  # openpyxl and lxml raise many unrelated types for damaged parts
         raise ParseError(f"not a readable Excel (.xlsx) file{where}: {exc}") from None
     paragraphs: list[Paragraph] = []
     tables: list[Table] = []
-    for sheet in book.worksheets:
-        grid, carried = sheet_grid(sheet)
+    for grid, carried in sheets:
         if not any(any(c for c in row) for row in grid):
             continue
         table = make_table(grid, index=len(tables), source=source or url, carried=carried)
