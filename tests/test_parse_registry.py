@@ -124,7 +124,8 @@ def test_a_zip_of_attachments_reads_every_member_under_its_own_name():
     texts = [p.text for p in notice.paragraphs]
     assert [t for t in texts if t in names] == names  # GBK member names decoded
     assert notice.title == office.TITLE
-    assert [t.source for t in notice.tables] == names[:2] and [t.index for t in notice.tables] == [0, 1]
+    assert [t.source for t in notice.tables] == names and [t.index for t in notice.tables] == [0, 1, 2]
+    assert notice.tables[2].pages == (1, 1, 1, 1, 1, 2)  # the PDF's table, continued on its page 2
     pdf_part = notice.paragraphs[texts.index(names[2]) + 1 :]
     assert pdf_part and {p.page for p in pdf_part} == {1, 2}  # pages within the PDF member
 

@@ -58,7 +58,7 @@ def test_the_zip_and_the_xlsx_give_the_same_tasks_and_the_body_grammar_leaves_ta
     for data, url in ((office.task_xlsx(), "https://x.gov.cn/fj2.xlsx"), (office.attachments_zip(), "https://x.gov.cn/fj.zip")):
         src, _ = _stage_input(data, url)
         tasks = TASKS.extract(src)["tasks"]
-        per_table = 1 if url.endswith("xlsx") else 2
+        per_table = 1 if url.endswith("xlsx") else 3  # the ZIP: its DOCX, XLSX and PDF
         assert tasks.filter(tasks["table_index"].is_not_null())["text"].to_list() == [t["task"] for t in office.EXPECTED] * per_table
         assert tasks["seq"].to_list() == list(range(tasks.height))
 
@@ -77,6 +77,17 @@ def test_an_html_task_table_in_the_page_body_gives_the_same_tasks():
     tasks, agencies = out["tasks"], out["task_agencies"]
     assert tasks["text"].to_list() == [t["task"] for t in office.EXPECTED]
     assert tasks["heading_titles"].to_list() == [[office.TITLE]] * 5  # the table's spanning title row
+    seq_of = dict(zip(tasks["task_id"], tasks["seq"]))
+    assert [(seq_of[r["task_id"]], r["role"], r["mention"], r["name"]) for r in agencies.to_dicts()] == EXPECTED_AGENCIES
+    assert all(full_text[r["char_start"] : r["char_end"]] == r["mention"] for r in agencies.to_dicts())
+
+
+def test_a_ruled_pdf_table_over_two_pages_gives_the_same_tasks_with_their_pages():
+    src, full_text = _stage_input(office.task_table_pdf(), "https://x.gov.cn/fj3.pdf")
+    out = TASKS.extract(src)
+    tasks, agencies = out["tasks"], out["task_agencies"]
+    assert tasks["text"].to_list() == [t["task"] for t in office.EXPECTED]
+    assert tasks["page"].to_list() == [1, 1, 1, 1, 2] and tasks["table_row"].to_list() == [1, 2, 3, 4, 5]
     seq_of = dict(zip(tasks["task_id"], tasks["seq"]))
     assert [(seq_of[r["task_id"]], r["role"], r["mention"], r["name"]) for r in agencies.to_dicts()] == EXPECTED_AGENCIES
     assert all(full_text[r["char_start"] : r["char_end"]] == r["mention"] for r in agencies.to_dicts())
