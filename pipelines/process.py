@@ -24,9 +24,8 @@ from pipelines.tables import Table
 from pipelines.textquality import readable_problem
 
 PARSE_MODULES = [
-    "pipelines.parse.registry", *sorted(set(registry.PARSERS.values())), "pipelines.parse.plain", "pipelines.parse.html_tables",
-    "pipelines.ocr",
-    "pipelines.tables",
+    "pipelines.parse.registry", *sorted(set(registry.PARSERS.values())), "pipelines.parse.plain",
+    "pipelines.parse.html_tables", "pipelines.parse.pdf_tables", "pipelines.ocr", "pipelines.tables",
     "pipelines.parse.metadata", "pipelines.outline",
     "pipelines.clauses", "pipelines.textnorm", "pipelines.textquality", "pipelines.model", "pipelines.process",
 ]
