@@ -49,7 +49,7 @@ def _run(args: argparse.Namespace) -> int:
 
     from pipelines.definitions import defs
     from pipelines.dbt_results import dbt_failures
-    from pipelines.defs.console import root_cause
+    from pipelines.defs.console import quiet_skipped_build_notes, root_cause
     from pipelines.summary import run_status, summary
     from pipelines.warehouse import connect
     from pipelines.writer_lock import WarehouseBusy, writer_lock
@@ -66,6 +66,7 @@ def _run(args: argparse.Namespace) -> int:
             "parsed_notices": {"config": {"force": args.force}},
             "extracted_tasks": {"config": {"force": args.force}},
             "extracted_promises": {"config": {"force": args.force}},
+            "dbt_warehouse": {"config": {"force": args.force}},
         },
         # DEBUG: Dagster's own console log (every event); otherwise one line per stage and failure.
         "loggers": (
@@ -73,6 +74,7 @@ def _run(args: argparse.Namespace) -> int:
             else {"terse_console": {"config": {"log_level": args.log_level}}}
         ),
     }
+    quiet_skipped_build_notes()
     selection = [dg.AssetKey(name) for name in args.select.replace(",", " ").split()] if args.select else None
     if selection is not None:
         # Config only for the selected Python assets (Dagster refuses config for unselected ones).
@@ -146,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="validate the catalogue, materialise every asset, print the summary")
     run.add_argument("--refetch", action="store_true", help="download HTTP sources again even when cached")
-    run.add_argument("--force", action="store_true", help="re-process every source, not only new or changed ones")
+    run.add_argument("--force", action="store_true", help="re-process every source and rebuild every model, not only new or changed ones")
     run.add_argument("--select", default="", help="only these assets, e.g. 'fetched_notices parsed_notices' (default: all)")
     run.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"],
                      help="Dagster's console log level (DEBUG shows every event; the UI always has them)")

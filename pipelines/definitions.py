@@ -28,7 +28,8 @@ defs = dg.Definitions(
     jobs=[dg.define_asset_job("materialize_all", selection=dg.AssetSelection.all())],
     resources=make_resources(NoticesConfig.from_env()),
     # The CLI's terminal output (python -m pipelines.cli run); the UI keeps Dagster's full log.
-    loggers={"terse_console": terse_console},
+    # `--log-level DEBUG` switches to Dagster's own console logger (every event).
+    loggers={"terse_console": terse_console, "console": dg.colored_console_logger},
     # One process, assets in order: every asset writes the same DuckDB file, which allows one
     # writer at a time, so parallel steps would only wait on each other's locks.
     executor=dg.in_process_executor,

@@ -34,16 +34,25 @@ class SourceInput:
     document_date: date | None
     title: str | None
     issuer: str | None
+    jurisdiction: str | None = None  # read from the body when the header names no place (process.py)
     tables: tuple[Table, ...] = ()  # tables the parser read as data (DOCX, XLSX, …)
 
     @classmethod
     def empty(cls) -> SourceInput:
         return cls("", [], pl.DataFrame(schema=CLAUSE_SCHEMA), None, None, None, None, None)
 
+    @property
+    def issuing_body(self) -> str | None:
+        """The issuer as the note grammar reads it: with its place when only the body gives it
+        (区人民政府办公室 in a notice that speaks for 咸宁市咸安区 → 咸宁市咸安区人民政府办公室)."""
+        if not self.jurisdiction or (self.issuer and self.issuer[0] not in "省市区县州"):
+            return self.issuer
+        return self.jurisdiction + (self.issuer[1:] if self.issuer else "人民政府")
+
 
 def load_source_input(conn: duckdb.DuckDBPyConnection, source_id: str) -> SourceInput:
     meta = conn.execute(
-        "select province, doc_number, coalesce(signed_date, publish_date), title, issuer from raw.sources where source_id = ?",
+        "select province, doc_number, coalesce(signed_date, publish_date), title, issuer, jurisdiction from raw.sources where source_id = ?",
         [source_id],
     ).fetchall()[0]
     paragraphs = [
@@ -110,7 +119,7 @@ def _tasks(src: SourceInput) -> dict[str, pl.DataFrame]:
     from pipelines.extract.table_tasks import extract_table_tasks, task_table_spans
     from pipelines.extract.tasks import extract_tasks, task_id
 
-    tasks, agencies = extract_tasks(src.source_id, src.paragraphs, src.clauses, src.province, issuer=src.issuer)
+    tasks, agencies = extract_tasks(src.source_id, src.paragraphs, src.clauses, src.province, issuer=src.issuing_body)
     rows = task_table_spans(src.paragraphs, list(src.tables))
     if not rows:
         return {"tasks": tasks, "task_agencies": agencies}
@@ -121,7 +130,7 @@ def _tasks(src: SourceInput) -> dict[str, pl.DataFrame]:
     tasks = tasks.filter(~inside)
     agencies = agencies.filter(pl.col("task_id").is_in(tasks["task_id"].implode()))
     table_tasks, table_agencies = extract_table_tasks(
-        src.source_id, src.paragraphs, src.clauses, list(src.tables), src.province, issuer=src.issuer,
+        src.source_id, src.paragraphs, src.clauses, list(src.tables), src.province, issuer=src.issuing_body,
     )
     # One numbering in reading order: body tasks and table tasks by where they start.
     both = pl.concat([tasks, table_tasks]).sort("char_start", "seq")

@@ -18,7 +18,7 @@ from pipelines.clauses import CLAUSE_SCHEMA, clause_frame
 from pipelines.code_version import modules_version
 from pipelines.model import Paragraph, ParsedNotice, ParseError, UnreadableText
 from pipelines.parse import registry
-from pipelines.parse.metadata import issuer_from_title, normalize_doc_number, province_of
+from pipelines.parse.metadata import issuer_from_title, jurisdiction_of_body, normalize_doc_number, province_of
 from pipelines.rawstore import RawStore
 from pipelines.tables import Table
 from pipelines.textquality import readable_problem
@@ -44,6 +44,8 @@ SOURCE_SCHEMA: dict[str, pl.DataType] = {
     "signed_date": pl.Date,
     "publish_date": pl.Date,
     "province": pl.String,
+    # The division the body speaks for (咸宁市咸安区), when the header names no issuer with its place.
+    "jurisdiction": pl.String,
     "encoding": pl.String,
     "page_count": pl.Int32,
     "paragraph_count": pl.Int32,
@@ -127,6 +129,11 @@ class ParseTask:
     parse_key: str
 
 
+def _placeless(issuer: str | None) -> bool:
+    """No issuer, or one named by its level only (区人民政府办公室, 市政府): its place is unknown."""
+    return not issuer or issuer[0] in "省市区县州"
+
+
 def parse_task(task: ParseTask) -> dict[str, pl.DataFrame]:
     """Bytes of one source → its frames (runs in a worker process)."""
     faults.checkpoint("parse")
@@ -149,6 +156,13 @@ def source_frames(
         entry.overrides.get("province") or province_of(notice.issuer) or province_of(notice.doc_number)
         or province_of(issuer_from_title(notice.title))
     )
+    jurisdiction = None
+    if "province" not in entry.overrides and _placeless(notice.issuer):
+        jurisdiction = jurisdiction_of_body(notice.full_text)
+        if province is None:
+            province = province_of(jurisdiction)
+        elif jurisdiction is not None and province_of(jurisdiction) != province:
+            jurisdiction = None  # the 文号 or title says another province: trust them
     source = {
         "source_id": entry.source_id,
         "url": entry.url,
@@ -163,6 +177,7 @@ def source_frames(
         "signed_date": _as_date(notice.signed_date),
         "publish_date": _as_date(notice.publish_date),
         "province": province,
+        "jurisdiction": jurisdiction,
         "encoding": notice.encoding,
         "page_count": notice.page_count,
         "paragraph_count": len(notice.paragraphs),

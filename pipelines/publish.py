@@ -21,6 +21,7 @@ after a ``dbt build`` run by hand (which warns that the snapshot is now behind).
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
@@ -51,6 +52,25 @@ def export_path(warehouse: Path) -> Path:
 def report_path(warehouse: Path) -> Path:
     """``report.html`` beside the warehouse: the analysts' page (pipelines.report)."""
     return warehouse.parent / "report.html"
+
+
+def publishing_state(warehouse: Path) -> str:
+    """How the publish steps publish (their code, where they write, which formats), as a short
+    digest: a run whose marts did not change still publishes when this did."""
+    from pipelines.code_version import modules_version
+
+    where = [snapshot_path(warehouse), export_path(warehouse), report_path(warehouse)]
+    csv = os.environ.get("NOTICES_EXPORT_CSV") == "1"
+    settings = "\0".join([*map(str, where), str(csv), modules_version(["pipelines.publish", "pipelines.report"])])
+    return hashlib.sha256(settings.encode()).hexdigest()[:12]
+
+
+def published_files_missing(warehouse: Path) -> str | None:
+    """What readers use that is not there (deleted, or a warehouse at a new path), else None."""
+    for label, path in (("snapshot", snapshot_path(warehouse)), ("exports", export_path(warehouse)), ("report", report_path(warehouse))):
+        if not path.exists():
+            return f"the reader {label} {path} is missing"
+    return None
 
 
 def _last_build(conn: duckdb.DuckDBPyConnection) -> tuple[str, object] | None:

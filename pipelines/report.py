@@ -21,13 +21,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-
-plt.rcParams["svg.fonttype"] = "none"  # text stays text: the browser renders it with its own fonts
 
 _CSS = """
 body{font:14px/1.5 system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:0;color:#1d2733;background:#f6f7f9}
@@ -110,7 +103,19 @@ def _table(table_id: str, headers: list[str], rows: list[list[str]], numeric: se
             f'<table id="{table_id}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
 
 
+def _pyplot():
+    """matplotlib, imported when a chart is drawn (its import costs a second at every start-up)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams["svg.fonttype"] = "none"  # text stays text: the browser renders it with its own fonts
+    return plt
+
+
 def _svg(fig) -> str:
+    plt = _pyplot()
     buf = io.StringIO()
     with warnings.catch_warnings():
         # matplotlib measures the text with its own font; a missing CJK glyph does not matter here
@@ -177,6 +182,7 @@ def _timeline(series: list[dict], periods: bool) -> str:
     names = sorted(metrics, key=lambda m: min((s["target_year"] or 9999) for s in metrics[m]))[:40]
     if not names:
         return '<p class="muted">None.</p>'
+    plt = _pyplot()
     fig, ax = plt.subplots(figsize=(11, 0.42 * len(names) + 1.2))
     docs = sorted({_notice(s) for m in names for s in metrics[m]})
     colours = {d: plt.cm.tab10(i % 10) for i, d in enumerate(docs)}

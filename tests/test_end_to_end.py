@@ -136,6 +136,19 @@ def test_rerun_is_idempotent_and_parses_nothing_again(bundled_warehouse, materia
     with duckdb.connect(str(copy), read_only=True) as conn:
         assert counts["fct_clauses"] == rows(conn, "select count(*) from marts.fct_clauses")[0][0] > 0
 
+    # That run rebuilt (the copy had no snapshot, exports or report beside it yet). Now nothing
+    # changed at all: dbt and the publish steps are skipped, and nothing readers see is touched.
+    published = copy.with_name("copy.snapshot.duckdb")
+    published_at = published.stat().st_mtime_ns
+    again = materialize(REPO / "catalog.yaml", copy, raw_dir)
+    assert again.success
+    materialized = {e.asset_key.to_user_string() for e in again.get_asset_materialization_events()}
+    assert materialized == {"fetched_notices", "parsed_notices", "extracted_tasks", "extracted_promises"}
+    skipped = {e.step_key for e in again.all_events if e.event_type_value == "STEP_SKIPPED"}
+    assert skipped == {"warehouse_snapshot", "mart_exports", "analyst_report"}
+    assert published.stat().st_mtime_ns == published_at
+    assert snapshot() == before
+
 
 def test_pdf_clauses_are_on_the_page_they_claim(db):
     """Each PDF clause's first characters are printed on its page (or start at its very end)."""

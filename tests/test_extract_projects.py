@@ -219,3 +219,32 @@ def test_run_cut_by_a_paragraph_break():
     for name in ["广州经湛江至海口", "广州经汕尾至汕头", "深茂铁路深圳至江门段", "赣州至深圳", "岑溪至罗定"]:
         assert (rows[name]["stage"], rows[name]["list_noun"]) == ("construction", "铁路项目")
     assert category_of(rows["岑溪至罗定"]) == "railway"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "names"),
+    [
+        # 抓好…等项目建设 (Hubei 2017 work report, in a Traditional mirror).
+        ("重點抓好國家存儲器基地、國家航天產業基地、天馬第6代低溫多晶硅生產線等項目建設。",
+         ["國家存儲器基地", "國家航天產業基地", "天馬第6代低溫多晶硅生產線"]),
+        # Railways named by their two ends' abbreviations, under a list noun that says railways
+        # (State Council 2009, western development).
+        ("加快兰渝、南广、贵广、太中银等一批重点铁路建设。", ["兰渝", "南广", "贵广", "太中银"]),
+        ("加快推进成兰、川藏等铁路项目建设。", ["成兰", "川藏"]),
+        # River works: the long name keeps one character beside the wide 治理 pattern (Xian'an 2023).
+        ("加快推进淦河二期系统治理、汀泗河系统治理项目。", ["淦河二期系统治理", "汀泗河系统治理项目"]),
+    ],
+)
+def test_project_runs_as_work_reports_write_them(sentence, names):
+    assert projects_of(sentence)["name"].to_list() == names
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "加快推进广州、深圳、珠海、惠州等机场改扩建。",  # places before 等机场: their airports, unnamed
+        "加强西江、北江等内河航道建设。",  # rivers, not railways
+    ],
+)
+def test_places_and_rivers_in_a_listed_run_are_not_project_names(sentence):
+    assert projects_of(sentence).height == 0

@@ -260,3 +260,51 @@ def test_fujian_plan_periods():
     df = notice_targets("fj-2016-52.html")
     assert set(df["kind"]) == {"plan_period"}
     assert df["metric_phrase"].to_list() == ["国家“十三五”电力发展规划", "国家“十三五”口岸发展规划"]
+
+
+# --- goal lists as annual plans and work reports write them -------------------------------------
+
+def _quantitative(df: pl.DataFrame) -> list[tuple]:
+    q = df.filter(pl.col("kind") == "quantitative")
+    return list(zip(q["metric_phrase"], q["target_year"], q["value"], q["value_high"], q["unit"], q["comparator"]))
+
+
+@pytest.mark.parametrize(
+    ("text", "document_date", "expected"),
+    [
+        # A rate or share with its value and no verb (State Council 2019; Hunan 2019; Kaifeng 2020).
+        ("2019年，城镇调查失业率5.5%左右，城镇登记失业率4.5%以内；居民消费价格涨幅3%左右。", date(2019, 3, 5),
+         [("城镇调查失业率", 2019, 5.5, None, "%", "="), ("城镇登记失业率", 2019, 4.5, None, "%", "≤"),
+          ("居民消费价格涨幅", 2019, 3.0, None, "%", "=")]),
+        ("到2022年，全市制造业增加值占地区生产总值比重35%左右。", date(2020, 4, 1),
+         [("全市制造业增加值占地区生产总值比重", 2022, 35.0, None, "%", "=")]),
+        # A bare magnitude before its comparator (农村贫困人口减少60万以上), a 斤 of grain in Traditional.
+        ("2019年，农村贫困人口减少60万以上。", date(2019, 2, 1), [("农村贫困人口", 2019, 60.0, None, "万", "≥")]),
+        ("確保2020年糧食產量穩定在1.3萬億斤以上。", date(2020, 2, 1), [("糧食產量", 2020, 1.3, None, "万亿斤", "≥")]),
+        # What an annual plan completes and arranges, a list under one verb (Songyang 2025; Zhejiang 2024).
+        ("2025年全县固定资产投资目标为125.9亿元以上，年度计划完成固定资产投资98.5亿元，安排重点预备项目10个、重大前期项目17个。",
+         date(2025, 2, 1),
+         [("全县固定资产投资", 2025, 125.9, None, "亿元", "≥"), ("固定资产投资", 2025, 98.5, None, "亿元", "="),
+          ("重点预备项目", 2025, 10.0, None, "个", "="), ("重大前期项目", 2025, 17.0, None, "个", "=")]),
+        ("2024年，撬动社会资本1000亿元。", date(2024, 2, 1), [("社会资本", 2024, 1000.0, None, "亿元", "=")]),
+        # A count with a range, after a chain of verbs (培育形成).
+        ("到2025年，力争培育8—10个百亿企业，培育形成2个千亿级产业集群。", date(2020, 4, 1),
+         [("百亿企业", 2025, 8.0, 10.0, "个", "between"), ("千亿级产业集群", 2025, 2.0, None, "个", "=")]),
+        ("到2019年底，全流程审批时间压缩至90个工作日以内。", date(2019, 3, 1), [("全流程审批时间", 2019, 90.0, None, "工作日", "≤")]),
+    ],
+)
+def test_goal_lists_of_annual_plans(text, document_date, expected):
+    assert _quantitative(targets_of(text, document_date)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Without a governing year, a verbless rate is a statistic, not a goal.
+        "去年全省城镇调查失业率5.1%，居民消费价格涨幅2.1%。",
+        # 完成2025年… names a year, not an amount.
+        "2025年，完成2025年度投资计划编制。",
+    ],
+)
+def test_no_quantity_where_none_is_promised(text):
+    assert _quantitative(targets_of(text, date(2025, 2, 1))) == []

@@ -1040,3 +1040,22 @@ def test_a_note_split_over_label_lines_is_one_note():
         (["福建省发改委"], ["福建省财政厅", "福建省商务厅"], []),
         ([], [], ["福建省经信委"]),
     ]
+
+
+@pytest.mark.parametrize(
+    ("note", "province", "issuer", "expected"),
+    [
+        # A unit that names the issuing district itself is qualified by the district's city only.
+        ("（立山经济开发区、区发改局牵头）", "辽宁省", "鞍山市立山区人民政府",
+         [("鞍山市", "立山经济开发区"), ("鞍山市立山区", "发改局")]),
+        ("（咸安经济开发区负责）", "湖北省", "咸宁市咸安区人民政府办公室", [("咸宁市", "咸安经济开发区")]),
+        # 全区 / 全市 / 全省 before a unit is the issuer's own jurisdiction, not part of the name.
+        ("（责任单位：全区经济运行各专班）", "辽宁省", "鞍山市立山区人民政府", [("鞍山市立山区", "经济运行各专班")]),
+        ("（全市各县区负责）", "湖北省", "武汉市人民政府", [("武汉市", "各县区")]),
+        ("（全省各级财政部门负责）", "湖北省", "湖北省人民政府", [("湖北省", "各级财政部门")]),
+    ],
+)
+def test_the_issuers_own_place_and_level_inside_a_name(note, province, issuer, expected):
+    got = parse_note(note, province, issuer=issuer)
+    assert [(m.jurisdiction, m.unit) for m in got] == expected
+    assert_whole(got)

@@ -28,7 +28,7 @@ def _stage_input(data: bytes, url: str) -> tuple[SourceInput, str]:
     frames = source_frames(entry, notice, "sha", len(data), None, parse_key="k")
     paragraphs = [Paragraph(r["text"], r["page"], tuple(r["page_breaks"])) for r in frames["paragraphs"].to_dicts()]
     tables = tuple(tables_from_rows(frames["table_rows"].to_dicts()))  # as the stage reads them back
-    src = SourceInput("fj", paragraphs, frames["clauses"], "广东省", None, None, notice.title, "广东省人民政府", tables)
+    src = SourceInput("fj", paragraphs, frames["clauses"], "广东省", None, None, notice.title, "广东省人民政府", tables=tables)
     return src, notice.full_text
 
 

@@ -32,7 +32,17 @@ def root_cause(error) -> str:
 _DBT_NOISE = ("Logging an `AssetObservation` instead of an `AssetCheckResult`",)
 
 
+# When dbt is skipped (nothing changed), Dagster notes every check and step it did not run.
+_SKIP_NOISE = re.compile(r"Blocking asset check .* emitted no result in step 'dbt_warehouse'|Skipping step \S+ due to skipped dependencies")
 _SKIPPED = re.compile(r"Dependencies for step (?P<step>\S+) (?P<how>failed|were not executed): \[(?P<steps>.*)\]")
+
+
+def quiet_skipped_build_notes() -> None:
+    """Dagster's planner warns, through Python logging, once per dbt test whose build was
+    skipped because nothing changed; the run's own line already says so."""
+    logging.getLogger("dagster._core.execution.plan.active").addFilter(
+        lambda record: not _SKIP_NOISE.match(record.getMessage())
+    )
 
 
 class _ToolHandler(logging.Handler):
@@ -51,11 +61,11 @@ class _ToolHandler(logging.Handler):
                 self._write(f"{step} failed: {root_cause(event.event_specific_data.error)}")
             return
         message = str(meta.get("orig_message") or "")
-        if message.startswith(_DBT_NOISE):
+        if message.startswith(_DBT_NOISE) or _SKIP_NOISE.match(message):
             return
         if step.startswith("dbt_warehouse") and record.levelno < logging.WARNING:
             # dagster-dbt narrates dbt's run; keep only its start and end.
-            if not message.startswith(("Running dbt command", "Finished dbt command")):
+            if not message.startswith(("Running dbt command", "Finished dbt command", "dbt: ")):
                 return
             message = message.replace("Running dbt command", "dbt: running").replace("Finished dbt command", "dbt: finished")
         skipped = _SKIPPED.match(message)

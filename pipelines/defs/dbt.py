@@ -13,7 +13,9 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
+from pipelines import build_inputs
 from pipelines.defs.resources import NoticesConfig
+from pipelines.publish import published_files_missing, publishing_state
 from pipelines.settings import DBT_PROJECT_DIR
 from pipelines.warehouse import connect
 
@@ -44,6 +46,10 @@ class NoticesDbtTranslator(DagsterDbtTranslator):
         return spec
 
 
+class DbtBuildConfig(dg.Config):
+    force: bool = False  # build and test every model even when nothing they are built from changed
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
@@ -52,8 +58,9 @@ class NoticesDbtTranslator(DagsterDbtTranslator):
         settings=DagsterDbtTranslatorSettings(enable_duplicate_source_asset_keys=True, enable_source_tests_as_checks=True)
     ),
 )
-def dbt_warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource, notices: NoticesConfig):
-    """Build (run + test) the selected dbt seeds and models in the warehouse."""
+def dbt_warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource, notices: NoticesConfig, config: DbtBuildConfig):
+    """Build (run + test) the selected dbt seeds and models in the warehouse; skipped, with the
+    publish steps after it, when nothing the marts are built from changed (pipelines.build_inputs)."""
     # dbt's profile reads the DuckDB path from NOTICES_WAREHOUSE: make it the resource's path.
     os.environ["NOTICES_WAREHOUSE"] = notices.warehouse_path
     # The snapshot asset publishes after this build; dbt's on-run-end hook warns only when run by hand.
@@ -62,7 +69,31 @@ def dbt_warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource, notice
     # so wait for the file here first, as every other writer does (bounded, says who holds it).
     with connect(Path(notices.warehouse_path)):
         pass
-    with notices.writer_lock("dbt build"), _dbt_output():
+    project_dir = Path(dbt_project.project_dir)
+    whole = set(context.selected_asset_keys) == set(context.assets_def.keys)
+    with notices.writer_lock("dbt build"):
+        with notices.connect() as conn:
+            inputs = build_inputs.fingerprint(conn, project_dir)
+            warehouse = Path(notices.warehouse_path)
+            reason = (
+                "asked for" if not whole or config.force
+                else build_inputs.why_rebuild(conn, inputs, publishing_state(warehouse)) or published_files_missing(warehouse)
+            )
+        if reason is None:
+            # Yielding nothing skips every model, and Dagster skips the publish steps after them.
+            context.log.info(f"dbt: skipped, nothing changed since the last build (inputs {inputs}); the marts and what readers see are current")
+            return
+        context.log.info(f"dbt: building, {reason} (inputs {inputs})")
+        yield from _build(context, dbt)
+        if whole:
+            with notices.connect() as conn:
+                build = build_inputs.latest_build_invocation(conn)
+                build_inputs.record(conn, "dbt", inputs, build[0] if build else None)
+    prune_run_folders(project_dir / "target")
+
+
+def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    with _dbt_output():
         # Row counts on every materialised model cost one query each (≈ 7 s a build here).
         row_counts = os.environ.get("NOTICES_DBT_ROW_COUNTS", "1") != "0"
         invocation = dbt.cli(["build"], context=context)
@@ -70,7 +101,6 @@ def dbt_warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource, notice
             invocation.manifest = _relations_for_any_file(invocation.manifest)
         events = invocation.stream()
         yield from (events.fetch_row_counts() if row_counts else events)
-    prune_run_folders(Path(dbt_project.project_dir) / "target")
 
 
 def _relations_for_any_file(manifest: Mapping[str, Any]) -> dict[str, Any]:

@@ -3,10 +3,11 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipelines import build_inputs
 from pipelines.code_version import modules_version
 from pipelines.defs.dbt import dbt_warehouse
 from pipelines.defs.resources import NoticesConfig
-from pipelines.publish import export_marts, export_path, publish_snapshot, report_path, snapshot_path
+from pipelines.publish import export_marts, export_path, publish_snapshot, publishing_state, report_path, snapshot_path
 from pipelines.report import build_report
 
 # The snapshot follows the marts (not staging or the seeds): a build that changed only those
@@ -28,6 +29,7 @@ def warehouse_snapshot(notices: NoticesConfig) -> dg.MaterializeResult:
     warehouse = Path(notices.warehouse_path)
     target = snapshot_path(warehouse)
     counts = publish_snapshot(warehouse, target)
+    _follows_build(notices, "snapshot")
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(target)),
@@ -48,6 +50,7 @@ def mart_exports(notices: NoticesConfig) -> dg.MaterializeResult:
     snapshot = snapshot_path(Path(notices.warehouse_path))
     target = export_path(Path(notices.warehouse_path))
     counts = export_marts(snapshot, target)
+    _follows_build(notices, "exports")
     return dg.MaterializeResult(
         metadata={"path": dg.MetadataValue.path(str(target)), "files": len(counts),
                   **{f"rows_{table}": n for table, n in counts.items()}}
@@ -65,4 +68,13 @@ def analyst_report(notices: NoticesConfig) -> dg.MaterializeResult:
     warehouse = Path(notices.warehouse_path)
     out = report_path(warehouse)
     counts = build_report(snapshot_path(warehouse), out, sources_base=Path(notices.catalog_path).parent)
+    _follows_build(notices, "report")
     return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(out)), **counts})
+
+
+def _follows_build(notices: NoticesConfig, step: str) -> None:
+    """Record that ``step`` now shows the last build, so a run with nothing new can skip it."""
+    with notices.connect() as conn:
+        built = build_inputs.latest_recorded(conn, "dbt")
+        if built is not None:
+            build_inputs.record(conn, step, build_inputs.published_value(built, publishing_state(Path(notices.warehouse_path))))

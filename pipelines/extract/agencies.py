@@ -349,6 +349,14 @@ class Issuing:
             return (f.name, f.province) if f and f.kind == "盟" else None
         return None
 
+    def county_short_name(self) -> str | None:
+        """The county's name without its city and type (鞍山市立山区 → 立山), if two characters or more."""
+        if not self.county:
+            return None
+        name = self.county.removeprefix(self.prefecture.name) if self.prefecture else self.county
+        short = re.sub(r"(?:自治县|自治旗|县|区|旗|市)$", "", name)
+        return short if len(short) >= 2 else None
+
     def own(self) -> tuple[str | None, str | None]:
         """(jurisdiction, province) of a name with no prefix of its own: the issuer's own level
         (a city's notice: the city; a province's: the province)."""
@@ -791,6 +799,12 @@ def qualify(item: _Item, carry: _Carry | None, issuer: Issuing) -> tuple[str | N
     if carry is not None and carry.jurisdiction:
         return carry.jurisdiction, text, carry.province, carry
     jurisdiction, province = issuer.own()
+    if jurisdiction and len(text) > 2 and text[0] == "全" and jurisdiction.endswith(text[1]):
+        text = text[2:]  # 全区经济运行各专班 in a district's notice: the district's own
+    short = issuer.county_short_name()
+    if jurisdiction == issuer.county and short and text.startswith(short) and len(text) > len(short):
+        # 立山经济开发区 in 立山区's notice names its place itself: its city qualifies it (鞍山市…).
+        return (issuer.prefecture.name if issuer.prefecture else None), text, province, carry
     return jurisdiction, text, province, carry
 
 

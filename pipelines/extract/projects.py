@@ -56,7 +56,7 @@ _VERB_START = re.compile(
     r"^(?:发展|建立|建设|实施|完善|提升|提高|推动|推进|打造|构建|形成|开展|共建|加强|促进|探索|制定|允许|将|把|在)"
 )
 # Words after a project's head noun that name the work on it (湛海铁路扩能工程).
-_TRAILING_WORK = re.compile(r"(?:工程|项目|扩能|改造|电气化|扩建|升级|迁建|整治|[一二三四]期)+$")
+_TRAILING_WORK = re.compile(r"(?:工程|项目|扩能|改造|电气化|扩建|改扩建|升级|迁建|整治|提质|达标|[一二三四]期)+$")
 _ENDPOINTS = re.compile(r"[^\-—至]{2,}(?:至|-|—)[^\-—至]{2,}")
 _DASHES = re.compile(r"[-—–―－~〜]+|至")
 _PARENS = re.compile(r"\([^()]*\)")
@@ -86,6 +86,14 @@ def _stage_verbs() -> tuple[re.Pattern[str], dict[str, _Verb], list[_Verb]]:
 
 
 @functools.lru_cache(maxsize=1)
+def _place_short_names() -> frozenset[str]:
+    """广州, 深圳 …: a place before 等机场 names the place's airport, not a project's name."""
+    return frozenset(r["short_name"] for r in load_seed("admin_divisions")) | frozenset(
+        r["short_name"] for r in load_seed("county_divisions")
+    )
+
+
+@functools.lru_cache(maxsize=1)
 def _category_patterns() -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(r["pattern"]) for r in load_seed("project_categories"))
 
@@ -93,7 +101,8 @@ def _category_patterns() -> tuple[re.Pattern[str], ...]:
 def _has_category_word(name: str) -> bool:
     """The name carries a category word and something more than it (港珠澳大桥, not 公路 or 飞地港)."""
     longest = max((len(m.group()) for p in _category_patterns() if (m := p.search(name))), default=0)
-    return longest > 0 and len(name) - longest >= 2
+    # A long name may keep one character outside a wide pattern (淦河 + 二期系统治理).
+    return longest > 0 and len(name) - longest >= (1 if len(name) >= 6 else 2)
 
 
 def _ends_with_category(name: str) -> bool:
@@ -182,6 +191,7 @@ def _parse_run(view: str, verb_start: int, verb_end: int, verb: _Verb, seg_end: 
     listed_as_projects = bool(list_noun) and (
         list_noun.endswith(("项目", "工程")) or any(p.search(list_noun) for p in _category_patterns())
     )
+    categorised = bool(list_noun) and any(p.search(list_noun) for p in _category_patterns())
     if list_noun and not listed_as_projects:  # …等老旧机组关停, …等交通网络
         return None
 
@@ -191,7 +201,11 @@ def _parse_run(view: str, verb_start: int, verb_end: int, verb: _Verb, seg_end: 
         if listed_as_projects:
             # A name of three or more characters in a run listed as projects counts
             # (粤蓉欧、粤黔欧等互联互通班列; not 西江、北江等…航道, which names rivers).
-            return _has_category_word(name) or bool(_ENDPOINTS.search(name)) or len(name) >= 3
+            # Two characters do when the list noun is a kind of line (兰渝、南广、贵广等一批重点铁路:
+            # railways are named by their two ends), not a river (西江、北江等…).
+            return (_has_category_word(name) or bool(_ENDPOINTS.search(name)) or len(name) >= 3
+                    or (categorised and re.fullmatch(r"[\u4e00-\u9fff]{2}", name) is not None
+                        and name[-1] not in "江河湖海山" and name not in _place_short_names()))
         if closing is not None or list_noun is not None:
             return _has_category_word(name) or bool(_ENDPOINTS.search(name))
         # A bare verb + object (推进…, 研究谋划中珠澳沿江高速) is a project only when the

@@ -67,20 +67,24 @@ _UNITS = sorted(
     [
         "%", "‰", "个百分点", "个工作日", "工作日", "微克/立方米", "平方公里", "平方米", "公里", "千米", "米",
         "元", "美元", "吨", "千瓦时", "千瓦", "兆瓦", "人次", "人", "个", "家", "所", "项", "座", "条", "套",
-        "辆", "户", "亩", "标箱", "张", "台", "艘", "架次", "次", "倍", "小时", "分钟", "天", "年",
+        "辆", "户", "亩", "标箱", "张", "台", "艘", "架次", "次", "倍", "小时", "分钟", "天", "年", "公斤", "斤",
     ],
     key=len,
     reverse=True,
 )
-_UNIT = "(?:万亿|千亿|百亿|亿|万|千)?(?:" + "|".join(map(re.escape, _UNITS)) + ")"
+_UNIT = (
+    "(?:(?:万亿|千亿|百亿|亿|万|千)?(?:" + "|".join(map(re.escape, _UNITS)) + ")"
+    # a bare magnitude when a comparator follows: 农村贫困人口减少60万以上
+    "|(?:万亿|亿|万)(?=及以上|以上|以下|以内|左右))"
+)
 
 # Verb → comparator. "to" verbs state the value reached; "by" verbs a change.
 _VERB_COMPARATOR = {
     "提高到": "=", "提高至": "=", "提升到": "=", "提升至": "=", "增加到": "=", "增加至": "=",
-    "增长到": "=", "增长至": "=", "达到": "=", "保持在": "=", "稳定在": "=", "缩短到": "≤", "缩短至": "≤",
+    "增长到": "=", "增长至": "=", "达到": "=", "保持在": "=", "稳定在": "=", "缩短到": "≤", "缩短至": "≤", "压缩到": "≤", "压缩至": "≤",
     "降低到": "≤", "降低至": "≤", "降到": "≤", "降至": "≤", "下降到": "≤", "下降至": "≤", "减少到": "≤",
     "减少至": "≤", "控制在": "≤", "不超过": "≤", "不高于": "≤", "不低于": "≥", "不少于": "≥",
-    "超过": ">", "突破": ">", "高于": ">", "低于": "<", "少于": "<",
+    "目标为": "=", "超过": ">", "突破": ">", "高于": ">", "低于": "<", "少于": "<",
     "年均增长": "+", "增长": "+", "提高": "+", "提升": "+", "下降": "-", "降低": "-", "减少": "-",
 }
 _SUFFIX_COMPARATOR = {"以上": "≥", "及以上": "≥", "以下": "≤", "及以下": "≤", "以内": "≤"}
@@ -94,12 +98,28 @@ _QUANTITY = re.compile(
     rf"|(?P<num>{_NUM})(?:{_UNIT})?(?:[-—~至到](?P<high>{_NUM}))?(?P<unit>{_UNIT}))"
     rf"(?P<suffix>及以上|及以下|以上|以下|以内|左右)?"
 )
+# A rate or share stated with its value and no verb, as goal lists write them: 城镇调查失业率5%左右,
+# 居民消费价格涨幅3%左右, 制造业增加值占地区生产总值比重35%左右. Only where a target year governs.
+_RATE_NOUN = "率|比重|占比|涨幅|增幅|增速|比例"
+_NOMINAL_RATE = re.compile(
+    rf"(?:{_RATE_NOUN})(?P<approx>约|近)?(?P<num>{_NUM})(?P<unit>%|‰|个百分点)"
+    rf"(?:[-—~至到](?P<high>{_NUM})(?:%|‰|个百分点)?)?(?P<suffix>及以上|及以下|以上|以下|以内|左右)?"
+)
+# What an annual plan completes or arranges, metric then amount: 完成固定资产投资98.5亿元,
+# 安排重点预备项目10个, 撬动社会资本1000亿元. Only where a target year governs.
+_AMOUNT_VERB = "完成|安排|撬动|计划投资|投资"
+_AMOUNT = re.compile(
+    rf"(?P<verb>{_AMOUNT_VERB})(?P<metric>[^{_SEP}、\d]{{0,15}}?)(?P<num>{_NUM})(?P<unit>{_UNIT})(?P<suffix>及以上|以上|左右)?"
+)
+_AMOUNT_MORE = re.compile(
+    rf"、(?P<verb>)(?P<metric>[^{_SEP}、\d]{{1,15}}?)(?P<num>{_NUM})(?P<unit>{_UNIT})(?P<suffix>及以上|以上|左右)?"
+)
 _DOUBLING = re.compile(r"(?:比(?P<base>\d{4})年)?翻(?P<n>一|两|二|三)番")
 _COUNT_VERB = "新增|新建|建成|累计建成|培育|引进|打造|创建|建设"
 _COUNT_UNIT = "(?:万|千)?(?:个|家|所|项|座|条|套|辆|户|人|张|台|艘)"
 # 新建5G基站2万个 (metric, then number) and 培育100家以上龙头企业 (number, then metric).
 _COUNT = re.compile(
-    rf"(?P<verb>{_COUNT_VERB})(?:(?P<num1>{_NUM})(?P<unit1>{_COUNT_UNIT})(?P<suffix1>以上|左右)?"
+    rf"(?P<verb>(?:{_COUNT_VERB})(?:形成|建成|打造|培育)?)(?:(?P<num1>{_NUM})(?:[-—~至到](?P<high1>{_NUM}))?(?P<unit1>{_COUNT_UNIT})(?P<suffix1>以上|左右)?"
     rf"(?P<metric1>[^{_SEP}、\d]{{2,15}})"
     rf"|(?P<metric2>[^{_SEP}、]{{0,19}}[^{_SEP}、\d])(?P<num2>{_NUM})(?P<unit2>{_COUNT_UNIT})(?P<suffix2>以上|左右)?)"
 )
@@ -228,15 +248,41 @@ def _quantities(view: str, start: int, end: int, strong_only: bool) -> list[_Row
                  unit="倍", comparator=f"×{2**n}", base_year=int(m.group("base")) if m.group("base") else None)
         )
     if not strong_only:
+        for m in _NOMINAL_RATE.finditer(view, start, end):
+            noun_end = m.start("approx") if m.group("approx") else m.start("num")
+            if any(r.start <= noun_end < r.end for r in rows):
+                continue
+            m_start, m_end = _clean_metric(view, _phrase_start(view, m.start(), start), noun_end)
+            high = _number(m.group("high"))
+            rows.append(
+                _Row("quantitative", m_start, m.end(), metric=view[m_start:m_end] or None, value=_number(m.group("num")),
+                     value_high=high, unit=m.group("unit"),
+                     comparator="between" if high is not None else _SUFFIX_COMPARATOR.get(m.group("suffix") or "", "="),
+                     is_approximate=bool(m.group("approx")) or m.group("suffix") == "左右")
+            )
+        for first in _AMOUNT.finditer(view, start, end):
+            # 安排重点预备项目10个、重大前期项目17个: the verb governs the list.
+            m = first
+            while m is not None:
+                if not any(r.start <= m.start("num") < r.end for r in rows) and m.group("unit") != "年":  # 完成2025年…
+                    rows.append(
+                        _Row("quantitative", m.start("metric") if m.group("metric") else m.start(), m.end(),
+                             metric=m.group("metric") or m.group("verb"), value=_number(m.group("num")), unit=m.group("unit"),
+                             comparator=_SUFFIX_COMPARATOR.get(m.group("suffix") or "", "="),
+                             is_approximate=m.group("suffix") == "左右")
+                    )
+                m = _AMOUNT_MORE.match(view, m.end(), end)
         for m in _COUNT.finditer(view, start, end):
             k = "1" if m.group("num1") else "2"
             if any(r.start <= m.start("num" + k) < r.end for r in rows):
                 continue
             suffix = m.group("suffix" + k)
+            high = _number(m.group("high1")) if k == "1" else None  # 培育8—10个百亿企业
             rows.append(
                 _Row("quantitative", m.end("verb"), m.end(), metric=m.group("metric" + k),
-                     value=_number(m.group("num" + k)), unit=m.group("unit" + k),
-                     comparator="≥" if suffix == "以上" else "=", is_approximate=suffix == "左右")
+                     value=_number(m.group("num" + k)), value_high=high, unit=m.group("unit" + k),
+                     comparator="between" if high is not None else "≥" if suffix == "以上" else "=",
+                     is_approximate=suffix == "左右")
             )
     for m in _TRAVEL_TIME.finditer(view, start, end):
         m_start = _phrase_start(view, m.start(), start)
@@ -262,7 +308,7 @@ def _goal(view: str, start: int) -> tuple[int, int]:
 Anchor = tuple[int, int, "int | None", bool, "str | None", bool]  # start, end, year, approx, hedge, before
 # A year that opens its phrase (2022年，全市新建5G基站2600个以上; 2015年在…取得决定性进展): a target
 # year when it is not before the notice's own (2018年增长6.6% in a 2019 notice is a statistic).
-_BARE_YEAR = re.compile(rf"(?:^|(?<=[,;:。]))(?P<year>\d{{4}})年(?![\d一二三四五六七八九十]+月|底|末|以来|前|度|是|为|起|开始)")
+_BARE_YEAR = re.compile(rf"(?:^|(?<=[,;:。])|(?<=确保|力争|争取))(?P<year>\d{{4}})年(?![\d一二三四五六七八九十]+月|底|末|以来|前|度|是|为|起|开始)")
 
 
 def _anchors(view: str, ref_year: int | None) -> list[Anchor]:

@@ -31,7 +31,7 @@ _DOC_NUMBER = re.compile(
 # none of them occurs inside a real issuer code.
 _CODE_LEAD_IN = re.compile(
     "印发|转发|执行|落实|贯彻|根据|按照|依据|依照|参照|对照|详见|参见|见|以及|和|与|及|或|的|即|是|"
-    "于|在|将|把|对|由|据|按|号|文件|等|了|为|通知|意见|决定|办法|方案|规定|批复|报告|纪要|国务院|政府"
+    "于|在|以|将|把|对|由|据|按|号|文件|等|了|为|通知|意见|决定|办法|方案|规定|批复|报告|纪要|国务院|政府"
 )
 _MAX_CODE = 6  # the longest codes in use (发改办地区, 国卫办医函, 工信部联装) have 5 characters
 
@@ -344,3 +344,87 @@ def header_before_letter(text: str) -> str:
         if not any(label_field(before[-n:]) for n in range(2, min(len(before), _MAX_LABEL) + 1)):
             return text[: m.start()]
     return text[:cut]
+
+
+# --- the issuing jurisdiction, read from the body --------------------------------------------
+#
+# Excerpts, forwarded copies and portal pages often drop the header (发文机关, 文号) and the
+# signature, yet a notice speaks of its own jurisdiction: it addresses and assigns work to "全区"
+# or "我市", and names itself ("推动湖北高质量发展", "咸安区…"). The lowest level the notice
+# refers to as its own is its level; the division of that level it names most is its jurisdiction.
+
+_LEVELS = ("县", "区", "市", "省")  # lowest first: a district notice also cites "全市" and "省委"
+# 全区域 / 全市场 / 全县域 are not self-references.
+_SELF_REFERENCE = {level: re.compile(rf"(?:全|我|本){level}(?![域场份级])") for level in _LEVELS}
+# The addressee line (主送机关) names the issuer's own departments: "市政府各部门", "省直各单位", "区级各部门".
+_ADDRESSEES_OF = re.compile(r"(省|市|区|县)(?:(?:人民)?政府各(?:部门|委|办|局|直属)|直(?:各|有关)?(?:部门|单位)|级各(?:有关)?部门)")
+_NATIONAL_ADDRESSEES = re.compile(r"各省、自治区、直辖市|国务院各部委|国务院各直属机构")
+_ORGAN_REFERENCE = {level: re.compile(rf"{level}(?:人民政府|政府|委)(?!员)") for level in _LEVELS}
+
+
+@functools.lru_cache(maxsize=1)
+def _division_names() -> dict[str, dict[str, tuple[str, ...]]]:
+    """level → name as written (full or short, ≥ 2 characters) → the divisions' qualified names."""
+    names: dict[str, dict[str, set[str]]] = {level: {} for level in _LEVELS}
+    for r in load_seed("admin_divisions"):
+        if r["level"] == "province":
+            for name in {r["name"], r["short_name"]}:
+                names["省"].setdefault(name, set()).add(r["name"])
+        elif r["level"] == "prefecture" and r["kind"] == "市":
+            for name in {r["name"], r["short_name"]}:
+                names["市"].setdefault(name, set()).add(r["name"])
+    for r in load_seed("county_divisions"):
+        if r["kind"] not in ("区", "县"):
+            continue
+        owner = r["prefecture"] if r["prefecture"] and r["prefecture"] != r["name"] else r["province"]
+        for name in {r["name"], r["short_name"]}:
+            names[r["kind"]].setdefault(name, set()).add(owner + r["name"])
+    return {level: {n: tuple(sorted(q)) for n, q in found.items() if len(n) >= 2} for level, found in names.items()}
+
+
+@functools.lru_cache(maxsize=4)
+def _name_pattern(level: str) -> re.Pattern[str]:
+    return re.compile("|".join(sorted(map(re.escape, _division_names()[level]), key=len, reverse=True)))
+
+
+def _most_named(level: str, flat: str) -> str | None:
+    """The division of ``level`` named most in ``flat``, if named more than any other and its
+    name is not shared by divisions elsewhere (朝阳区 is in Beijing and in Changchun)."""
+    counts: dict[tuple[str, ...], int] = {}
+    for m in _name_pattern(level).finditer(flat):
+        qualified = _division_names()[level][m.group()]
+        counts[qualified] = counts.get(qualified, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if not ranked:
+        return None
+    (best, n), runner_up = ranked[0], (ranked[1][1] if len(ranked) > 1 else 0)
+    return best[0] if n > runner_up and len(best) == 1 else None
+
+
+def jurisdiction_of_body(text: str) -> str | None:
+    """The division a notice's body speaks for (湖北省, 成都市, 咸宁市咸安区), or None.
+
+    Its level is the one whose departments the addressee line names ("市政府各部门"); failing
+    that, the lowest one the text calls its own ("全区", "我市", "本县") and names a
+    division of; failing those, the level whose government or committee it cites most ("市政府"
+    twice, "省委" once: a city's notice). Its division is the one of that level the text names
+    most. A national notice ("全国", "国务院") has none.
+    """
+    flat = to_simplified(re.sub(r"\s+", "", text))
+    colon = re.search(r"[：:]", flat[:300])
+    head = flat[: colon.end()] if colon else ""
+    if _NATIONAL_ADDRESSEES.search(head):
+        return None  # a State Council or ministry notice: its places are the subject, not the issuer
+    addressed = _ADDRESSEES_OF.search(head)
+    if addressed:
+        return _most_named(addressed.group(1), flat)
+    own = [level for level in _LEVELS if _SELF_REFERENCE[level].search(flat)]
+    for level in own:
+        found = _most_named(level, flat)
+        if found is not None:
+            return found
+    cited = {level: len(_ORGAN_REFERENCE[level].findall(flat)) for level in _LEVELS}
+    top = max(cited.values())
+    if own or not top or list(cited.values()).count(top) > 1:
+        return None
+    return _most_named(max(cited, key=cited.get), flat)

@@ -28,8 +28,14 @@ clause_keys as (
 ),
 
 clause_keys_kept as (
-    -- Short clauses ("（一）总体要求") recur across unrelated notices.
-    select * from clause_keys where length(clause_key) >= 8
+    -- Short clauses ("（一）总体要求") recur across unrelated notices. So does boilerplate
+    -- ("各省、自治区、直辖市人民政府，国务院各部委、各直属机构：" opens thousands): a clause found in
+    -- more sources than one document plausibly has copies tells documents apart no better than
+    -- chance, and pairing every source that holds it would grow with the square of its spread.
+    select source_id, clause_key
+    from clause_keys
+    where length(clause_key) >= 8
+    qualify count(*) over (partition by clause_key) <= {{ var('grouping_max_copies', 12) }}
 ),
 
 source_sizes as (
