@@ -28,6 +28,9 @@ CLAUSE_SCHEMA: dict[str, pl.DataType] = {
     "char_end": pl.Int32,
     "page": pl.Int32,
     "is_repeat": pl.Boolean,
+    # Set when the clause's page was read by OCR (no text layer): the page's mean recogniser
+    # confidence; readers should check such text against the page.
+    "ocr_confidence": pl.Float64,
 }
 
 
@@ -70,6 +73,7 @@ def clause_frame(source_id: str, notice: ParsedNotice) -> pl.DataFrame:
                     "char_end": block.char_start + end,
                     "page": block.page_at(start),  # the clause's own page, not its paragraph's
                     "is_repeat": is_repeat,
+                    "ocr_confidence": notice.ocr_pages.get(block.page_at(start)),
                 }
             )
     return pl.DataFrame(rows, schema=CLAUSE_SCHEMA)

@@ -13,9 +13,13 @@ from pipelines.clauses import CLAUSE_SCHEMA
 from pipelines.code_version import modules_version
 from pipelines.model import Paragraph
 from pipelines.seeds import SEEDS_DIR
+from pipelines.tables import Table
 
 # Extractors depend on the outline/normalisation code and the seeds they read, besides their own modules.
-_SHARED_MODULES = ["pipelines.outline", "pipelines.textnorm", "pipelines.model", "pipelines.seeds", "pipelines.extract_stages"]
+_SHARED_MODULES = [
+    "pipelines.outline", "pipelines.textnorm", "pipelines.model", "pipelines.tables", "pipelines.seeds",
+    "pipelines.extract_stages",
+]
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,7 @@ class SourceInput:
     title: str | None
     issuer: str | None
     jurisdiction: str | None = None  # read from the body when the header names no place (process.py)
+    tables: tuple[Table, ...] = ()  # tables the parser read as data (DOCX, XLSX, …)
 
     @classmethod
     def empty(cls) -> SourceInput:
@@ -60,7 +65,21 @@ def load_source_input(conn: duckdb.DuckDBPyConnection, source_id: str) -> Source
     clauses = conn.sql(
         f"select {', '.join(CLAUSE_SCHEMA)} from raw.clauses where source_id = ? order by seq", params=[source_id]
     ).pl()
-    return SourceInput(source_id, paragraphs, clauses.cast(CLAUSE_SCHEMA), *meta)
+    return SourceInput(source_id, paragraphs, clauses.cast(CLAUSE_SCHEMA), *meta, tables=_load_tables(conn, source_id))
+
+
+def _load_tables(conn: duckdb.DuckDBPyConnection, source_id: str) -> tuple[Table, ...]:
+    from pipelines.process import TABLE_ROW_SCHEMA, tables_from_rows
+
+    (exists,), = conn.execute(
+        "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = 'table_rows'"
+    ).fetchall()
+    if not exists:  # a warehouse parsed before tables were stored
+        return ()
+    rows = conn.sql(
+        f"select {', '.join(TABLE_ROW_SCHEMA)} from raw.table_rows where source_id = ?", params=[source_id]
+    ).pl().to_dicts()
+    return tuple(tables_from_rows(rows))
 
 
 @dataclass(frozen=True)
@@ -97,10 +116,30 @@ def apply_extract(payload: tuple[Callable[[SourceInput], dict[str, pl.DataFrame]
 
 
 def _tasks(src: SourceInput) -> dict[str, pl.DataFrame]:
-    from pipelines.extract.tasks import extract_tasks
+    from pipelines.extract.table_tasks import extract_table_tasks, task_table_spans
+    from pipelines.extract.tasks import extract_tasks, task_id
 
     tasks, agencies = extract_tasks(src.source_id, src.paragraphs, src.clauses, src.province, issuer=src.issuing_body)
-    return {"tasks": tasks, "task_agencies": agencies}
+    rows = task_table_spans(src.paragraphs, list(src.tables))
+    if not rows:
+        return {"tasks": tasks, "task_agencies": agencies}
+    # The rows of task tables are read by the table reader; what the body grammar made of them goes.
+    inside = pl.lit(False)
+    for start, end in rows:
+        inside = inside | ((pl.col("char_start") >= start) & (pl.col("char_end") <= end))
+    tasks = tasks.filter(~inside)
+    agencies = agencies.filter(pl.col("task_id").is_in(tasks["task_id"].implode()))
+    table_tasks, table_agencies = extract_table_tasks(
+        src.source_id, src.paragraphs, src.clauses, list(src.tables), src.province, issuer=src.issuing_body,
+    )
+    # One numbering in reading order: body tasks and table tasks by where they start.
+    both = pl.concat([tasks, table_tasks]).sort("char_start", "seq")
+    new_ids = {old: task_id(src.source_id, seq) for seq, old in enumerate(both["task_id"].to_list())}
+    both = both.with_columns(
+        pl.int_range(pl.len(), dtype=pl.Int32).alias("seq"), pl.col("task_id").replace_strict(new_ids).alias("task_id"),
+    )
+    agencies = pl.concat([agencies, table_agencies]).with_columns(pl.col("task_id").replace_strict(new_ids))
+    return {"tasks": both, "task_agencies": agencies}
 
 
 def _promises(src: SourceInput) -> dict[str, pl.DataFrame]:
@@ -108,22 +147,34 @@ def _promises(src: SourceInput) -> dict[str, pl.DataFrame]:
     from pipelines.extract.references import extract_references
     from pipelines.extract.targets import extract_targets
 
+    from pipelines.extract.table_targets import extract_table_targets, indicator_table_spans
+
+    targets = extract_targets(src.source_id, src.paragraphs, src.clauses, src.document_date, title=src.title)
+    rows = indicator_table_spans(src.paragraphs, list(src.tables))
+    if rows:  # indicator tables are read by the table reader; what the sentence grammar made of them goes
+        inside = pl.lit(False)
+        for start, end in rows:
+            inside = inside | ((pl.col("char_start") >= start) & (pl.col("char_end") <= end))
+        table_targets = extract_table_targets(src.source_id, src.paragraphs, src.clauses, list(src.tables))
+        targets = pl.concat([targets.filter(~inside), table_targets]).sort("char_start")
     return {
         "project_mentions": extract_projects(src.source_id, src.paragraphs, src.clauses),
-        "targets": extract_targets(src.source_id, src.paragraphs, src.clauses, src.document_date, title=src.title),
+        "targets": targets,
         "document_references": extract_references(src.source_id, src.paragraphs, src.doc_number, title=src.title),
     }
 
 
 TASKS = ExtractStage(
     "tasks", ["pipelines.extract.tasks", "pipelines.extract.agencies", "pipelines.extract.prose_notes",
-              "pipelines.extract._textview"], _tasks,
+              "pipelines.extract._textview", "pipelines.extract.table_tasks", "pipelines.parse.plain",
+              "pipelines.process"], _tasks,
 )
 PROMISES = ExtractStage(
     "promises",
     [
         "pipelines.extract.projects", "pipelines.extract.targets", "pipelines.extract.references",
-        "pipelines.extract._textview", "pipelines.parse.metadata",
+        "pipelines.extract._textview", "pipelines.parse.metadata", "pipelines.extract.table_targets",
+        "pipelines.parse.plain", "pipelines.process",
     ],
     _promises,
 )

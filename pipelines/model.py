@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from pipelines.tables import Table
+
 
 @dataclass(frozen=True)
 class Paragraph:
@@ -32,7 +34,7 @@ class Paragraph:
 
 @dataclass
 class ParsedNotice:
-    """What a parser reads out of one source file (an HTML page or a PDF).
+    """What a parser reads out of one source file (HTML, PDF, DOCX, XLSX, OFD, a ZIP of those).
 
     ``paragraphs`` is the body in reading order: 文号 line, 主送 line, the text, signature and date,
     attachments. Page chrome (navigation, footers, "— 3 —" page numbers, the red header's
@@ -40,7 +42,7 @@ class ParsedNotice:
     paragraphs; every character offset in the warehouse points into that string.
     """
 
-    format: str  # "html" | "pdf"
+    format: str  # a key of pipelines.parse.registry.PARSERS: "html" | "pdf" | "docx" | "xlsx" | "ofd" | "zip" | …
     paragraphs: list[Paragraph]
     title: str | None = None
     issuer: str | None = None  # 发布机构
@@ -50,6 +52,11 @@ class ParsedNotice:
     encoding: str | None = None  # HTML: the codec actually used to decode
     page_count: int | None = None  # PDF
     warnings: list[str] = field(default_factory=list)  # readable quality problems, e.g. "(cid:" glyphs
+    # Tables as data (pipelines.tables), for the formats whose readers give them (DOCX, XLSX, ZIP of
+    # those); their rows are in ``paragraphs`` too, one paragraph per row.
+    tables: list[Table] = field(default_factory=list)
+    # PDF pages without a text layer that were read by OCR: page → mean recogniser confidence (0-1).
+    ocr_pages: dict[int, float] = field(default_factory=dict)
 
     @property
     def full_text(self) -> str:

@@ -17,14 +17,16 @@ from pipelines.catalog import CatalogEntry
 from pipelines.clauses import CLAUSE_SCHEMA, clause_frame
 from pipelines.code_version import modules_version
 from pipelines.model import Paragraph, ParsedNotice, ParseError, UnreadableText
-from pipelines.parse.html import parse_html
+from pipelines.parse import registry
 from pipelines.parse.metadata import issuer_from_title, jurisdiction_of_body, normalize_doc_number, province_of
-from pipelines.parse.pdf import parse_pdf
 from pipelines.rawstore import RawStore
+from pipelines.tables import Table
 from pipelines.textquality import readable_problem
 
 PARSE_MODULES = [
-    "pipelines.parse.html", "pipelines.parse.pdf", "pipelines.parse.metadata", "pipelines.outline",
+    "pipelines.parse.registry", *sorted(set(registry.PARSERS.values())), "pipelines.parse.plain",
+    "pipelines.parse.html_tables", "pipelines.parse.pdf_tables", "pipelines.ocr", "pipelines.tables",
+    "pipelines.parse.metadata", "pipelines.outline",
     "pipelines.clauses", "pipelines.textnorm", "pipelines.textquality", "pipelines.model", "pipelines.process",
 ]
 
@@ -64,6 +66,21 @@ PARAGRAPH_SCHEMA: dict[str, pl.DataType] = {
     "page_breaks": pl.List(pl.Int32),
 }
 
+# One row per row of a table the parser read as data (DOCX, XLSX, …): the task stage reads task
+# tables from here; the row's text is paragraph ``paragraph_seq`` of raw.paragraphs.
+TABLE_ROW_SCHEMA: dict[str, pl.DataType] = {
+    "source_id": pl.String,
+    "table_index": pl.Int32,
+    "row_index": pl.Int32,
+    "header_rows": pl.Int32,
+    "paragraph_seq": pl.Int32,
+    "page": pl.Int32,
+    "cells": pl.List(pl.String),
+    "carried": pl.List(pl.Int32),  # columns whose text is a merged cell's (above or to the left)
+    "table_title": pl.String,
+    "table_source": pl.String,  # the file the table is in (a ZIP member's name), else the source's URL
+}
+
 
 def parse_code_version() -> str:
     from pipelines.seeds import SEEDS_DIR
@@ -79,29 +96,16 @@ def parse_input_key(content_sha256: str, entry: CatalogEntry) -> str:
 
 
 def detect_format(data: bytes, content_type: str | None, url: str) -> str:
-    """"pdf" or "html", from the bytes first (servers mislabel), then the content type and URL."""
-    head = data[:1024].lstrip()
-    if head.startswith(b"%PDF"):
-        return "pdf"
-    lowered = head.lower()
-    if any(tag in lowered for tag in (b"<html", b"<!doctype", b"<head", b"<body", b"<meta", b"<div", b"<p")):
-        return "html"
-    ctype = (content_type or "").lower()
-    if "pdf" in ctype or url.lower().endswith(".pdf"):
-        return "pdf"  # claims to be a PDF but is not one: the PDF parser says so
-    if "html" in ctype or url.lower().split("?")[0].endswith((".html", ".htm", ".shtml", ".jhtml")):
-        return "html"
-    raise ParseError(
-        f"unsupported format: content type {content_type!r}, bytes start {data[:16]!r} (expected HTML or PDF)"
-    )
+    """The source's format (see ``pipelines.parse.registry``): from the bytes first, then the labels."""
+    return registry.detect_format(data, content_type, url)
 
 
 def parse_source(data: bytes, content_type: str | None, entry: CatalogEntry) -> ParsedNotice:
     """Parse one source's bytes and apply the catalogue's metadata overrides."""
     fmt = detect_format(data, content_type, entry.url)
-    notice = parse_pdf(data, url=entry.url) if fmt == "pdf" else parse_html(data, content_type, url=entry.url)
+    notice = registry.parser_for(fmt)(data, content_type=content_type, url=entry.url)
     if not notice.paragraphs or not notice.full_text.strip():
-        raise ParseError(f"no text found in the {fmt.upper()} body")
+        raise ParseError(f"no text found in the {registry.LABELS[fmt]} body")
     problem = readable_problem(notice.full_text)
     if problem:
         raise UnreadableText(f"unreadable text: {problem}")
@@ -188,7 +192,35 @@ def source_frames(
         "sources": pl.DataFrame([source], schema=SOURCE_SCHEMA),
         "paragraphs": paragraph_frame(entry.source_id, notice.paragraphs),
         "clauses": clauses,
+        "table_rows": table_row_frame(entry.source_id, notice.tables),
     }
+
+
+def table_row_frame(source_id: str, tables: list[Table]) -> pl.DataFrame:
+    rows = [
+        {"source_id": source_id, "table_index": t.index, "row_index": r, "header_rows": t.header_rows,
+         "paragraph_seq": t.paragraph_of(r), "page": t.page_of(r), "cells": list(row),
+         "carried": [c for c in range(len(row)) if (r, c) in t.carried], "table_title": t.title, "table_source": t.source}
+        for t in tables
+        for r, row in enumerate(t.rows)
+    ]
+    return pl.DataFrame(rows, schema=TABLE_ROW_SCHEMA)
+
+
+def tables_from_rows(rows: list[dict]) -> list[Table]:
+    """The tables of raw.table_rows rows (of one source), as the parser gave them."""
+    by_table: dict[int, list[dict]] = {}
+    for row in sorted(rows, key=lambda r: (r["table_index"], r["row_index"])):
+        by_table.setdefault(row["table_index"], []).append(row)
+    return [
+        Table(
+            rows=tuple(tuple(r["cells"]) for r in rs), header_rows=rs[0]["header_rows"], index=index,
+            source=rs[0]["table_source"], title=rs[0]["table_title"], pages=tuple(r["page"] for r in rs),
+            carried=frozenset((k, c) for k, r in enumerate(rs) for c in r["carried"] or ()),
+            paragraphs=tuple(r["paragraph_seq"] for r in rs),
+        )
+        for index, rs in by_table.items()
+    ]
 
 
 def paragraph_frame(source_id: str, paragraphs: list[Paragraph]) -> pl.DataFrame:
@@ -208,6 +240,7 @@ def empty_frames() -> dict[str, pl.DataFrame]:
         "sources": pl.DataFrame(schema=SOURCE_SCHEMA),
         "paragraphs": pl.DataFrame(schema=PARAGRAPH_SCHEMA),
         "clauses": pl.DataFrame(schema=CLAUSE_SCHEMA),
+        "table_rows": pl.DataFrame(schema=TABLE_ROW_SCHEMA),
     }
 
 

@@ -150,7 +150,7 @@ def fetched_notices(context: dg.AssetExecutionContext, config: FetchConfig, noti
     group_name="ingest",
     kinds={"python", "polars", "duckdb"},
     code_version=parse_code_version(),
-    description="Parse each fetched source (HTML or PDF) into raw.sources, raw.paragraphs and raw.clauses; only new or changed sources are parsed.",
+    description="Parse each fetched source (HTML, PDF, Word, Excel, OFD, ZIP) into raw.sources, raw.paragraphs, raw.clauses and raw.table_rows; only new or changed sources are parsed.",
 )
 def parsed_notices(context: dg.AssetExecutionContext, config: StageConfig, notices: NoticesConfig) -> dg.MaterializeResult:
     code_version = parse_code_version()

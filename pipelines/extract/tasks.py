@@ -38,6 +38,10 @@ TASK_SCHEMA: dict[str, pl.DataType] = {
     "page": pl.Int32,
     "clause_ids": pl.List(pl.String),
     "deadline": pl.String,
+    # A task read from a task table (pipelines.extract.table_tasks): which table of the source,
+    # and which of its rows; null for tasks of the body text.
+    "table_index": pl.Int32,
+    "table_row": pl.Int32,
 }
 
 TASK_AGENCY_SCHEMA: dict[str, pl.DataType] = {

@@ -865,3 +865,13 @@ def _check_body(
 
 def _str_or_none(value: str | date | None) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+def parse(data: bytes, content_type: str | None = None, url: str | None = None) -> ParsedNotice:
+    """The registry's interface (pipelines.parse.registry): the notice, with the task tables of
+    its page whose rows are found in its body (pipelines.parse.html_tables)."""
+    from pipelines.parse.html_tables import body_task_tables
+
+    notice = parse_html(data, content_type, url=url)
+    notice.tables = body_task_tables(data, content_type, notice, source=url)
+    return notice

@@ -91,6 +91,7 @@ class _Line:
     red: bool
     space_before: bool = False  # a space glyph before the first glyph (matters at a wrap)
     space_after: bool = False
+    table_row: tuple[int, int] | None = None  # a row of a ruled table (piece, row): one paragraph of its own
 
 
 @dataclass
@@ -134,17 +135,30 @@ def parse_pdf(data: bytes, url: str | None = None) -> ParsedNotice:
             raise ParseError(f"unreadable PDF{where}: {_why_unopenable(exc, data)}") from exc
         if page_count == 0:
             raise ParseError(f"PDF has no pages{where}")
-        lines, heights, warnings = _read_pages(pdf, where, data)
-    return _assemble(lines, heights, page_count, meta, warnings)
+        ocr: dict[int, float] = {}
+        pieces: list = []
+        lines, heights, warnings = _read_pages(pdf, where, data, ocr, pieces)
+    notice = _assemble(lines, heights, page_count, meta, warnings)
+    notice.ocr_pages = ocr
+    if pieces:
+        from pipelines.parse.pdf_tables import body_tables
+
+        notice.tables = body_tables(pieces, notice.paragraphs, source=url)
+    return notice
 
 
 # --- reading pages -----------------------------------------------------------------------------
 
 
 def _read_pages(
-    pdf: pdfplumber.PDF, where: str, data: bytes
+    pdf: pdfplumber.PDF, where: str, data: bytes, ocr: dict[int, float] | None = None, pieces: list | None = None
 ) -> tuple[list[_Line], dict[int, float], list[str]]:
-    """Lines of every page, page heights, and quality warnings; ParseError if there is no text."""
+    """Lines of every page, page heights, and quality warnings; ParseError if there is no text.
+    Pages read by OCR are put in ``ocr`` with their mean confidence; ruled tables in ``pieces``
+    (pipelines.parse.pdf_tables.Piece), each of their rows one line."""
+    ocr = {} if ocr is None else ocr
+    pieces = [] if pieces is None else pieces
+    not_ocred: list[str] = []  # why scanned pages were not read by OCR
     lines: list[_Line] = []
     heights: dict[int, float] = {}
     warnings: list[str] = []
@@ -159,6 +173,8 @@ def _read_pages(
             try:
                 chars = _visible_chars(page)
                 has_images = bool(page.images)
+                image_dpi = _image_dpi(page.images) if has_images else 0.0
+                page_pieces = _ruled_tables(page, number) if (page.rects or page.lines) else []
             except Exception as exc:  # one broken content stream should not lose the other pages
                 failed += 1
                 warnings.append(f"page {number} could not be read: {_describe(exc)}")
@@ -178,13 +194,37 @@ def _read_pages(
                     chars, glyphs, undecodable = other, other_glyphs, left
                 else:
                     tried.append(number)
+            row_lines: list[_Line] = []
+            if page_pieces and number not in switched:
+                chars, row_lines = _table_rows(chars, page_pieces, len(pieces))
+                pieces.extend(page_pieces)
+                glyphs = [c for c in chars if not c["text"].isspace()]
+                undecodable = _count_undecodable(glyphs)
+            if not glyphs and row_lines:
+                lines.extend(row_lines)
+                continue
             if not glyphs:
                 if has_images:
-                    warnings.append(f"page {number} has no text layer (scanned?)")
+                    read = _ocr_page(data, number, image_dpi)
+                    if isinstance(read, str):
+                        warnings += [f"page {number} has no text layer (scanned?)", f"page {number} not read by OCR: {read}"]
+                        not_ocred.append(read)
+                        continue
+                    ocr_lines, confidence = read
+                    ocr[number] = confidence
+                    warnings.append(
+                        f"page {number} has no text layer: read by OCR ({len(ocr_lines)} lines, mean confidence "
+                        f"{confidence:.2f}); check its text against the page"
+                    )
+                    total += sum(len(ln.text) for ln in ocr_lines)
+                    lines.extend(ocr_lines)
                 continue
             total += len(glyphs)
             bad += undecodable
-            lines.extend(_build_lines(chars, number))
+            if row_lines:  # in reading order among the page's other lines
+                lines.extend(sorted(_build_lines(chars, number) + row_lines, key=lambda ln: ln.top))
+            else:
+                lines.extend(_build_lines(chars, number))
     finally:
         fallback.close()
     n = len(pdf.pages)
@@ -192,7 +232,8 @@ def _read_pages(
         raise ParseError(f"unreadable PDF{where}: no page could be read ({warnings[0]})")
     if not lines:
         if with_images == n:
-            raise ParseError(f"no text layer: {n} pages, all images — scanned PDF needs OCR{where}")
+            why = "; ".join(dict.fromkeys(not_ocred))
+            raise ParseError(f"no text layer: {n} pages, all images — scanned PDF needs OCR{where}" + (f" ({why})" if why else ""))
         raise ParseError(f"no text layer: {n} pages, no text found ({with_images} with images){where}")
     if switched:
         glyph_count, before, after = (sum(v) for v in zip(*switched.values()))
@@ -209,6 +250,73 @@ def _read_pages(
             f"U+FFFD): a font without a ToUnicode map, the text is incomplete{either}",
         )
     return lines, heights, warnings
+
+
+# --- ruled tables ------------------------------------------------------------------------------
+
+
+def _ruled_tables(page: Page, number: int) -> list:
+    from pipelines.parse.pdf_tables import page_pieces
+
+    return page_pieces(page, number)
+
+
+def _table_rows(chars: list[dict], page_pieces: list, first: int) -> tuple[list[dict], list[_Line]]:
+    """The page's glyphs outside its ruled tables, and one line per table row (its cells' text,
+    as pdfplumber reads each cell, joined by spaces)."""
+    from pipelines.parse.pdf_tables import row_text
+
+    def inside(c: dict, box: tuple) -> bool:
+        x, y = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
+        return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+    rows: list[_Line] = []
+    for k, piece in enumerate(page_pieces):
+        in_table = [c for c in chars if inside(c, piece.bbox)]
+        size = median([c["size"] for c in in_table]) if in_table else 10.0
+        for r, (cells, box) in enumerate(zip(piece.rows, piece.row_boxes)):
+            text = row_text(cells)
+            if text:
+                rows.append(_Line(piece.page, text, box[0], box[2], box[1], box[3], size, red=False, table_row=(first + k, r)))
+    outside = [c for c in chars if not any(inside(c, p.bbox) for p in page_pieces)]
+    return outside, rows
+
+
+# --- scanned pages -----------------------------------------------------------------------------
+
+_OCR_MIN_DPI = 100  # a page image coarser than this holds no legible text: not worth OCR's seconds
+
+
+def _image_dpi(images: list[dict]) -> float:
+    """The resolution of the page's sharpest image, in pixels per inch as placed on the page."""
+    best = 0.0
+    for im in images:
+        width_pt = float(im.get("x1", 0)) - float(im.get("x0", 0))
+        src = im.get("srcsize") or (0, 0)
+        if width_pt > 0 and src[0]:
+            best = max(best, float(src[0]) / (width_pt / 72))
+    return best
+
+
+def _ocr_page(data: bytes, number: int, image_dpi: float) -> tuple[list[_Line], float] | str:
+    """A scanned page's lines read by OCR (in page coordinates) and their mean confidence, or why not."""
+    if image_dpi < _OCR_MIN_DPI:
+        return f"its image is {image_dpi:.0f} dpi, too coarse to OCR"
+    from pipelines import ocr
+
+    try:
+        read = ocr.ocr_pdf_page(data, number)
+    except ParseError as exc:  # OCR not installed here
+        return str(exc)
+    scale = 72 / ocr.RENDER_DPI
+    lines = []
+    for ln in read:
+        x0, top, x1, bottom = (v * scale for v in ln.box)
+        em = sum(0.5 if " " <= ch <= "~" else 1.0 for ch in ln.text) or 1.0
+        lines.append(_Line(number, ln.text, x0, x1, top, bottom, size=(x1 - x0) / em, red=False))
+    if not lines:
+        return "OCR read no text on it"
+    return lines, sum(ln.confidence for ln in read) / len(read)
 
 
 def _count_undecodable(glyphs: list[dict]) -> int:
@@ -571,6 +679,9 @@ def _strip_furniture(lines: list[_Line], heights: dict[int, float], page_count: 
 
     kept = []
     for i, ln in enumerate(lines):
+        if ln.table_row is not None:  # a table's repeated header is no running header
+            kept.append(ln)
+            continue
         # a bare number only in the margin band; "— 3 —", "第3页", "3/26" also as a page's first/last line
         decorated = not ln.text.strip().isdigit()
         edge = in_band(ln) or (i in first_last and decorated)
@@ -818,6 +929,8 @@ def _join(lines: list[_Line]) -> str:
 
 def _starts_paragraph(prev: _Line, line: _Line, layout: _Layout) -> bool:
     """Whether ``line`` begins a new paragraph after ``prev`` (possibly on the previous page)."""
+    if line.table_row is not None or prev.table_row is not None:
+        return True  # a table row is a paragraph of its own
     em = layout.size
     if line.page == prev.page and line.top - prev.top > _PARA_GAP * max(layout.pitch, prev.size):
         return True  # blank line
@@ -893,3 +1006,8 @@ def _describe(exc: BaseException) -> str:
     if name == text:
         return name
     return f"{text} ({name})" if name not in text else text
+
+
+def parse(data: bytes, content_type: str | None = None, url: str | None = None) -> ParsedNotice:
+    """The registry's interface (pipelines.parse.registry); the content type says nothing a PDF does not."""
+    return parse_pdf(data, url=url)

@@ -16,6 +16,8 @@ select
     c.char_end,
     c.page,
     c.is_repeat,
+    c.ocr_confidence is not null as is_ocr,
+    c.ocr_confidence,
     s.url as source_url,
     q.detail as quality_issue
 from {{ ref('stg_clauses') }} as c

@@ -38,6 +38,8 @@ select
     t.note_char_start,
     t.note_char_end,
     t.page,
+    t.table_index,
+    t.table_row,
     s.url as source_url,
     q.detail as quality_issue
 from {{ ref('stg_tasks') }} as t

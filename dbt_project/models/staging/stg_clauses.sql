@@ -12,6 +12,7 @@ select
     c.char_start,
     c.char_end,
     c.page,
-    c.is_repeat
+    c.is_repeat,
+    c.ocr_confidence
 from {{ source('raw', 'clauses') }} as c
 inner join {{ ref('stg_catalog') }} using (source_id)

@@ -13,6 +13,8 @@ select
     t.note_char_start,
     t.note_char_end,
     t.page,
-    t.clause_ids
+    t.clause_ids,
+    t.table_index,
+    t.table_row
 from {{ source('raw_tasks', 'tasks') }} as t
 inner join {{ ref('stg_catalog') }} using (source_id)

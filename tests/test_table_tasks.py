@@ -1,0 +1,93 @@
+"""Task tables become tasks of the task stage, in the same frames (and so the same marts) as the
+tasks responsibility notes close: one per row, agencies with roles, offsets into the row's text."""
+from __future__ import annotations
+
+import office_synth as office
+
+from pipelines.catalog import CatalogEntry
+from pipelines.extract_stages import TASKS, SourceInput
+from pipelines.model import Paragraph
+from pipelines.process import parse_source, source_frames, tables_from_rows
+
+EXPECTED_AGENCIES = [  # (task seq, role, mention, name) by hand
+    (0, "lead", "省发展改革委", "广东省发展改革委"), (0, "co", "省交通运输厅", "广东省交通运输厅"),
+    (0, "co", "省自然资源厅", "广东省自然资源厅"),
+    (1, "lead", "省发展改革委", "广东省发展改革委"), (1, "co", "省交通运输厅", "广东省交通运输厅"),
+    (1, "co", "中国铁路广州局集团有限公司", "中国铁路广州局集团有限公司"),
+    (2, "lead", "省发展改革委", "广东省发展改革委"), (2, "co", "省住房城乡建设厅", "广东省住房城乡建设厅"),
+    (2, "co", "各地级以上市人民政府", "广东省各地级以上市人民政府"),
+    (3, "lead", "省发展改革委", "广东省发展改革委"), (3, "co", "省交通运输厅", "广东省交通运输厅"),
+    (4, "lead", "省自然资源厅", "广东省自然资源厅"), (4, "co", "省发展改革委", "广东省发展改革委"),
+    (4, "co", "省财政厅", "广东省财政厅"),
+]
+
+
+def _stage_input(data: bytes, url: str) -> tuple[SourceInput, str]:
+    entry = CatalogEntry("fj", url, {})
+    notice = parse_source(data, None, entry)
+    frames = source_frames(entry, notice, "sha", len(data), None, parse_key="k")
+    paragraphs = [Paragraph(r["text"], r["page"], tuple(r["page_breaks"])) for r in frames["paragraphs"].to_dicts()]
+    tables = tuple(tables_from_rows(frames["table_rows"].to_dicts()))  # as the stage reads them back
+    src = SourceInput("fj", paragraphs, frames["clauses"], "广东省", None, None, notice.title, "广东省人民政府", tables=tables)
+    return src, notice.full_text
+
+
+def test_a_docx_task_table_gives_one_task_per_row_with_its_agencies():
+    src, full_text = _stage_input(office.task_docx(), "https://x.gov.cn/fj1.docx")
+    out = TASKS.extract(src)
+    tasks, agencies = out["tasks"], out["task_agencies"]
+    assert tasks["text"].to_list() == [t["task"] for t in office.EXPECTED]
+    assert tasks["deadline"].to_list() == [t["deadline"] for t in office.EXPECTED]
+    assert tasks["table_index"].to_list() == [0] * 5 and tasks["table_row"].to_list() == [1, 2, 3, 4, 5]
+    assert tasks["task_id"].to_list() == [f"fj/t{k:03d}" for k in range(5)]
+    seq_of = dict(zip(tasks["task_id"], tasks["seq"]))
+    got = [(seq_of[r["task_id"]], r["role"], r["mention"], r["name"]) for r in agencies.to_dicts()]
+    assert got == EXPECTED_AGENCIES
+    for r in agencies.to_dicts():  # every mention points at the cell that names it
+        assert full_text[r["char_start"] : r["char_end"]] == r["mention"]
+    for t in tasks.to_dicts():
+        assert full_text[t["char_start"] :].startswith(t["text"]) and t["clause_ids"]
+    # Row 3 is led by the merged cell written in row 2: its lead points there, and its note has only its own cells.
+    row3 = tasks.row(2, named=True)
+    assert row3["note_text"] == "省住房城乡建设厅，各地级以上市人民政府 持续推进"
+    lead3 = agencies.filter((agencies["task_id"] == row3["task_id"]) & (agencies["role"] == "lead")).row(0, named=True)
+    assert lead3["char_start"] < row3["char_start"]
+
+
+def test_the_zip_and_the_xlsx_give_the_same_tasks_and_the_body_grammar_leaves_table_rows_alone():
+    for data, url in ((office.task_xlsx(), "https://x.gov.cn/fj2.xlsx"), (office.attachments_zip(), "https://x.gov.cn/fj.zip")):
+        src, _ = _stage_input(data, url)
+        tasks = TASKS.extract(src)["tasks"]
+        per_table = 1 if url.endswith("xlsx") else 3  # the ZIP: its DOCX, XLSX and PDF
+        assert tasks.filter(tasks["table_index"].is_not_null())["text"].to_list() == [t["task"] for t in office.EXPECTED] * per_table
+        assert tasks["seq"].to_list() == list(range(tasks.height))
+
+
+def test_a_source_without_tables_is_read_as_before():
+    src, _ = _stage_input(office.notice_ofd(), "https://x.gov.cn/gd.ofd")
+    tasks = TASKS.extract(src)["tasks"]
+    assert tasks["note_text"].to_list() == ["（省发展改革委牵头，省交通运输厅配合）", "（省交通运输厅牵头）"]
+    assert tasks["table_index"].null_count() == tasks.height
+
+
+def test_an_html_task_table_in_the_page_body_gives_the_same_tasks():
+    src, full_text = _stage_input(office.notice_page_html(), "https://x.gov.cn/tz.html")
+    assert len(src.tables) == 1  # only the task table: rows found one per paragraph of the body
+    out = TASKS.extract(src)
+    tasks, agencies = out["tasks"], out["task_agencies"]
+    assert tasks["text"].to_list() == [t["task"] for t in office.EXPECTED]
+    assert tasks["heading_titles"].to_list() == [[office.TITLE]] * 5  # the table's spanning title row
+    seq_of = dict(zip(tasks["task_id"], tasks["seq"]))
+    assert [(seq_of[r["task_id"]], r["role"], r["mention"], r["name"]) for r in agencies.to_dicts()] == EXPECTED_AGENCIES
+    assert all(full_text[r["char_start"] : r["char_end"]] == r["mention"] for r in agencies.to_dicts())
+
+
+def test_a_ruled_pdf_table_over_two_pages_gives_the_same_tasks_with_their_pages():
+    src, full_text = _stage_input(office.task_table_pdf(), "https://x.gov.cn/fj3.pdf")
+    out = TASKS.extract(src)
+    tasks, agencies = out["tasks"], out["task_agencies"]
+    assert tasks["text"].to_list() == [t["task"] for t in office.EXPECTED]
+    assert tasks["page"].to_list() == [1, 1, 1, 1, 2] and tasks["table_row"].to_list() == [1, 2, 3, 4, 5]
+    seq_of = dict(zip(tasks["task_id"], tasks["seq"]))
+    assert [(seq_of[r["task_id"]], r["role"], r["mention"], r["name"]) for r in agencies.to_dicts()] == EXPECTED_AGENCIES
+    assert all(full_text[r["char_start"] : r["char_end"]] == r["mention"] for r in agencies.to_dicts())
