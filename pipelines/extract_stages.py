@@ -124,6 +124,8 @@ def _tasks(src: SourceInput) -> dict[str, pl.DataFrame]:
     if not rows:
         return {"tasks": tasks, "task_agencies": agencies}
     # The rows of task tables are read by the table reader; what the body grammar made of them goes.
+    # Table tasks are numbered after every body task first, so the two sets of ids never meet.
+    after_body = int(tasks["seq"].max()) + 1 if tasks.height else 0
     inside = pl.lit(False)
     for start, end in rows:
         inside = inside | ((pl.col("char_start") >= start) & (pl.col("char_end") <= end))
@@ -131,6 +133,7 @@ def _tasks(src: SourceInput) -> dict[str, pl.DataFrame]:
     agencies = agencies.filter(pl.col("task_id").is_in(tasks["task_id"].implode()))
     table_tasks, table_agencies = extract_table_tasks(
         src.source_id, src.paragraphs, src.clauses, list(src.tables), src.province, issuer=src.issuing_body,
+        first_seq=after_body,
     )
     # One numbering in reading order: body tasks and table tasks by where they start.
     both = pl.concat([tasks, table_tasks]).sort("char_start", "seq")

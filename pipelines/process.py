@@ -74,6 +74,8 @@ TABLE_ROW_SCHEMA: dict[str, pl.DataType] = {
     "row_index": pl.Int32,
     "header_rows": pl.Int32,
     "paragraph_seq": pl.Int32,
+    # When the body writes each cell as a paragraph of its own: each cell's paragraph (null: none).
+    "cell_paragraph_seqs": pl.List(pl.Int32),
     "page": pl.Int32,
     "cells": pl.List(pl.String),
     "carried": pl.List(pl.Int32),  # columns whose text is a merged cell's (above or to the left)
@@ -199,7 +201,9 @@ def source_frames(
 def table_row_frame(source_id: str, tables: list[Table]) -> pl.DataFrame:
     rows = [
         {"source_id": source_id, "table_index": t.index, "row_index": r, "header_rows": t.header_rows,
-         "paragraph_seq": t.paragraph_of(r), "page": t.page_of(r), "cells": list(row),
+         "paragraph_seq": t.paragraph_of(r),
+         "cell_paragraph_seqs": list(t.cell_paragraphs[r]) if t.cell_paragraphs else None,
+         "page": t.page_of(r), "cells": list(row),
          "carried": [c for c in range(len(row)) if (r, c) in t.carried], "table_title": t.title, "table_source": t.source}
         for t in tables
         for r, row in enumerate(t.rows)
@@ -218,6 +222,8 @@ def tables_from_rows(rows: list[dict]) -> list[Table]:
             source=rs[0]["table_source"], title=rs[0]["table_title"], pages=tuple(r["page"] for r in rs),
             carried=frozenset((k, c) for k, r in enumerate(rs) for c in r["carried"] or ()),
             paragraphs=tuple(r["paragraph_seq"] for r in rs),
+            cell_paragraphs=(tuple(tuple(r["cell_paragraph_seqs"]) for r in rs)
+                             if all(r.get("cell_paragraph_seqs") is not None for r in rs) else ()),
         )
         for index, rs in by_table.items()
     ]

@@ -39,6 +39,9 @@ class Table:
     # Index of the paragraph (of the notice's body) that holds each row's text, None for a row
     # with none; set by the reader that adds the rows to the body (pipelines.parse.plain).
     paragraphs: tuple[int | None, ...] = ()
+    # When the body writes each cell as a paragraph of its own (a portal's table flattened, one
+    # cell a line): the paragraph of each (row, col) cell, None for an empty or carried cell.
+    cell_paragraphs: tuple[tuple[int | None, ...], ...] = ()
 
     @property
     def width(self) -> int:
@@ -170,8 +173,10 @@ _COLUMNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("seq", re.compile(r"^(?:序号|编号|序)$")),
     ("lead", re.compile(r"牵头|责任单位|责任部门|负责单位|负责部门|主责单位|承办单位")),
     ("co", re.compile(r"配合|协办|参与单位|协同单位|协助单位")),
+    # 指导部门 (a State Council table of reforms to promote: the ministries that guide them)
+    ("guide", re.compile(r"指导部门|指导单位|督导部门|督导单位")),
     ("deadline", re.compile(r"完成时限|时间节点|完成时间|时限|进度安排|时间安排|完成期限")),
-    ("task", re.compile(r"任务|工作内容|工作措施|具体措施|主要内容|措施|事项")),
+    ("task", re.compile(r"任务|工作内容|工作措施|具体措施|主要内容|措施|举措|事项")),
     ("metric", re.compile(r"指标")),
     ("unit", re.compile(r"^单位$|计量单位")),
     ("year", re.compile(r"^(?:19|20)\d{2}\s*年?")),
@@ -218,13 +223,13 @@ def _is_section_row(row: Sequence[str]) -> bool:
 
 def is_task_table(table: Table) -> bool:
     cols = _columns(table)
-    return "task" in cols and "lead" in cols
+    return "task" in cols and ("lead" in cols or "guide" in cols)
 
 
 def task_rows(table: Table) -> list[dict]:
     """The tasks a task table assigns, one per body row with a task text.
 
-    A task table has a task column and a lead column (牵头单位, 责任单位, …); co-agencies, deadline
+    A task table has a task column and a lead column (牵头单位, 责任单位, …) or a guide column (指导部门); co-agencies, deadline
     and 序号 are read when their columns are there. ``lead_role`` is "lead" under a 牵头 header,
     "responsible" under 责任单位 and the like. A row naming no agency is no task. Rows one cell spans are section titles: the
     rows under them carry it as ``section``. Every task says where it is: source, table index,
@@ -236,7 +241,7 @@ def task_rows(table: Table) -> list[dict]:
     cols = _columns(table)
     # 牵头单位 leads; a 责任单位 column with no 牵头 in its header names who is responsible, as a
     # 责任单位： note does (the role the note grammar gives it).
-    lead_role = "lead" if "牵头" in normalize_text(table.header[cols["lead"]]) else "responsible"
+    lead_role = "lead" if "lead" in cols and "牵头" in normalize_text(table.header[cols["lead"]]) else "responsible"
     out: list[dict] = []
     section = None
     for r in range(table.header_rows, len(table.rows)):
@@ -246,11 +251,11 @@ def task_rows(table: Table) -> list[dict]:
             continue
         task = row[cols["task"]]
         cell = {kind: row[c] for kind, c in cols.items()}
-        if not task or not (cell.get("lead") or cell.get("co")):
+        if not task or not (cell.get("lead") or cell.get("co") or cell.get("guide")):
             continue  # a row that names no agency assigns nothing (a note row, a row cut short)
         if (r, cols["task"]) in table.carried and out and out[-1]["task"] == task:
             # The lower part of a merged task cell: one task, whose agencies are listed row by row.
-            for role in ("lead", "co"):
+            for role in ("lead", "co", "guide"):
                 out[-1][role] += [a for a in split_agencies(cell.get(role, "")) if a not in out[-1][role]]
             continue
         out.append(
@@ -258,15 +263,18 @@ def task_rows(table: Table) -> list[dict]:
                 "seq": cell.get("seq") or None,
                 "section": section,
                 "task": task,
-                "lead": split_agencies(cell["lead"]),
+                "lead": split_agencies(cell.get("lead", "")),
                 "lead_role": lead_role,
                 "co": split_agencies(cell.get("co", "")),
+                "guide": split_agencies(cell.get("guide", "")),
                 "deadline": re.sub(r"\s*\n\s*", "", cell["deadline"]) if cell.get("deadline") else None,
                 "source": table.source,
                 "table": table.index,
                 "row": r,
                 "page": table.page_of(r),
-                "cells": {kind: (r, c) for kind, c in cols.items() if kind in ("seq", "task", "lead", "co", "deadline")},
+                "cells": {kind: (r, c) for kind, c in cols.items() if kind in ("seq", "task", "lead", "co", "guide", "deadline")},
+                # Every column that describes the task (改革举措 and 主要内容): its text spans them.
+                "task_columns": [c for c, h in enumerate(table.header) if column_kind(h) == "task"],
                 "carried": sorted(kind for kind, c in cols.items() if (r, c) in table.carried),
             }
         )

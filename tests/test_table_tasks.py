@@ -91,3 +91,52 @@ def test_a_ruled_pdf_table_over_two_pages_gives_the_same_tasks_with_their_pages(
     seq_of = dict(zip(tasks["task_id"], tasks["seq"]))
     assert [(seq_of[r["task_id"]], r["role"], r["mention"], r["name"]) for r in agencies.to_dicts()] == EXPECTED_AGENCIES
     assert all(full_text[r["char_start"] : r["char_end"]] == r["mention"] for r in agencies.to_dicts())
+
+
+# A State Council list of reforms to promote, as gov.cn lays it out: every cell a <p> of its own,
+# so the body has one paragraph per cell; 指导部门 guide, 改革举措 and 主要内容 describe each task.
+_REFORMS = [
+    ("1", "知识产权民事、刑事、行政案件“三合一”审判", "整合分散的审判资源，实行知识产权民事、刑事、行政案件审判“三合一”。",
+     "最高人民法院、最高人民检察院、国家知识产权局", "全国"),
+    ("2", "以降低侵权损失为核心的专利保险机制", "开发包括专利代理责任险、专利执行险等保险产品，降低创新主体的侵权损失。",
+     "国家知识产权局、中国银保监会", "全国"),
+]
+
+
+def _reform_page() -> bytes:
+    def row(cells: tuple[str, ...]) -> str:
+        return "<tr>" + "".join(f"<td><p>{c}</p></td>" for c in cells) + "</tr>"
+
+    rows = row(("序号", "改革举措", "主 要 内 容", "指导部门", "推广范围"))
+    rows += '<tr><td colspan="5"><p>一、知识产权保护方面（共2项）</p></td></tr>'
+    rows += "".join(row(r) for r in _REFORMS)
+    return ("<html><head><meta charset='utf-8'><title>国务院办公厅关于推广第二批支持创新相关改革举措的通知</title></head><body>"
+            "<h1>国务院办公厅关于推广第二批支持创新相关改革举措的通知</h1><div class='content'>"
+            "<p>各省、自治区、直辖市人民政府，国务院各部委、各直属机构：</p><p>现将推广清单印发给你们。</p>"
+            f"<p>附件：第二批支持创新相关改革举措推广清单</p><table>{rows}</table></div></body></html>").encode("utf-8")
+
+
+def test_a_table_written_one_cell_a_paragraph_gives_tasks_with_guide_agencies():
+    data = _reform_page()
+    entry = CatalogEntry("gov", "https://www.gov.cn/x.htm", {})
+    notice = parse_source(data, "text/html", entry)
+    frames = source_frames(entry, notice, "sha", len(data), None, parse_key="k")
+    paragraphs = [Paragraph(r["text"], r["page"], tuple(r["page_breaks"])) for r in frames["paragraphs"].to_dicts()]
+    tables = tuple(tables_from_rows(frames["table_rows"].to_dicts()))
+    assert tables and tables[0].cell_paragraphs  # located cell by cell, and read back so
+    src = SourceInput("gov", paragraphs, frames["clauses"], None, None, None, notice.title, "国务院办公厅", tables=tables)
+    out = TASKS.extract(src)
+    tasks, agencies = out["tasks"], out["task_agencies"]
+    full_text = notice.full_text
+    assert tasks.height == 2
+    for task, (seq, name, content, guides, scope) in zip(tasks.iter_rows(named=True), _REFORMS):
+        written = full_text[task["char_start"] : task["char_end"]]
+        assert written.startswith(name) and content in task["text"] and guides in written
+        assert task["note_text"] == guides
+        mine = agencies.filter(agencies["task_id"] == task["task_id"])
+        assert set(mine["role"]) == {"guide"}
+        assert mine["mention"].to_list() == guides.split("、")
+        for a in mine.iter_rows(named=True):
+            assert full_text[a["char_start"] : a["char_end"]] == a["mention"]
+    # The section title and the header are no tasks; nothing else of the body became one from those rows.
+    assert not any("知识产权保护方面" in t for t in tasks["text"].to_list())

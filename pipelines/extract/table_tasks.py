@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.extract.agencies import CO, is_group, read_note
+from pipelines.extract.agencies import CO, GUIDE, is_group, read_note
 from pipelines.extract.tasks import TASK_AGENCY_SCHEMA, TASK_SCHEMA, task_id
 from pipelines.model import Paragraph
 from pipelines.outline import HEADING_SEPARATOR
-from pipelines.parse.plain import cell_positions, find_loose
+from pipelines.parse.plain import cell_locations, find_loose
 from pipelines.tables import Table, task_rows
 
 
@@ -29,9 +29,9 @@ def task_table_spans(paragraphs: list[Paragraph], tables: list[Table]) -> list[t
         if not task_rows(table):
             continue
         for r in range(len(table.rows)):
-            k = table.paragraph_of(r)
-            if k is not None:
-                out.append((starts[k], starts[k] + len(paragraphs[k].text)))
+            held = ([k for k in table.cell_paragraphs[r] if k is not None] if table.cell_paragraphs
+                    else [k] if (k := table.paragraph_of(r)) is not None else [])
+            out.extend((starts[k], starts[k] + len(paragraphs[k].text)) for k in held)
     return out
 
 
@@ -53,20 +53,22 @@ def extract_table_tasks(
     agency_out: list[dict] = []
     for table in tables:
         for t in task_rows(table):
-            r, k = t["row"], table.paragraph_of(t["row"])
-            if k is None:
-                continue
-            spans = cell_positions(table, r, paragraphs[k].text)
-            base = starts[k]
+            r = t["row"]
+            # Each cell's offsets in the full text, whether the body writes the row as one
+            # paragraph or each cell as its own.
+            cells = {c: (starts[k] + a, starts[k] + b, k) for c, (k, a, b) in cell_locations(table, r, paragraphs).items()}
             task_col = t["cells"]["task"][1]
-            if task_col not in spans:
+            if task_col not in cells:
                 continue
-            start = base + spans[task_col][0]
-            end = base + len(paragraphs[k].text)
-            note_cols = [t["cells"][kind][1] for kind in ("lead", "co", "deadline") if kind in t["cells"]]
-            own = [spans[c] for c in note_cols if c in spans]
-            note_start = base + min(s for s, _ in own) if own else None
-            note_end = base + max(e for _, e in own) if own else None
+            start, k = cells[task_col][0], cells[task_col][2]
+            if table.cell_paragraphs:
+                end = max(e for _, e, _ in cells.values())
+            else:
+                end = starts[k] + len(paragraphs[k].text)  # the row's paragraph
+            note_cols = [t["cells"][kind][1] for kind in ("lead", "co", "guide", "deadline") if kind in t["cells"]]
+            own = [cells[c] for c in note_cols if c in cells]
+            note_start = min(a for a, _, _ in own) if own else None
+            note_end = max(b for _, b, _ in own) if own else None
             seq = first_seq + len(task_out)
             tid = task_id(source_id, seq)
             titles = [x for x in (table.title, t["section"]) if x]
@@ -74,7 +76,8 @@ def extract_table_tasks(
                 {
                     "task_id": tid, "source_id": source_id, "seq": seq,
                     "heading_path": HEADING_SEPARATOR.join(titles), "heading_titles": titles,
-                    "text": full_text[start : base + spans[task_col][1]],  # as written in the body
+                # as written in the body, over every column that describes the task
+                    "text": full_text[start : max(cells[c][1] for c in t["task_columns"] if c in cells)],
                     "note_text": full_text[note_start:note_end] if note_start is not None else None,
                     "char_start": start, "char_end": end, "note_char_start": note_start, "note_char_end": note_end,
                     "page": t["page"] if t["page"] is not None else paragraphs[k].page,
@@ -84,7 +87,7 @@ def extract_table_tasks(
                 }
             )
             position = 0
-            for role, kind in ((t["lead_role"], "lead"), (CO, "co")):
+            for role, kind in ((t["lead_role"], "lead"), (CO, "co"), (GUIDE, "guide")):
                 if kind not in t["cells"]:
                     continue
                 cell_start, cell_text = _cell_origin(table, r, t["cells"][kind][1], paragraphs, starts)
@@ -116,13 +119,10 @@ def _cell_origin(
 ) -> tuple[int | None, str]:
     """Offset in the full text where the cell's text is written, and that text as written there."""
     orow, ocol = table.origin(r, c)
-    k = table.paragraph_of(orow)
-    if k is None:
+    found = cell_locations(table, orow, paragraphs).get(ocol)
+    if found is None:
         return None, ""
-    spans = cell_positions(table, orow, paragraphs[k].text)
-    if ocol not in spans:
-        return None, ""
-    s, e = spans[ocol]
+    k, s, e = found
     return starts[k] + s, paragraphs[k].text[s:e]
 
 

@@ -63,8 +63,63 @@ def cell_positions(table: Table, r: int, text: str) -> dict[int, tuple[int, int]
 def locate_rows(table: Table, paragraphs: Sequence[Paragraph]) -> Table | None:
     """The table with the paragraph of each row found among ``paragraphs`` (a reader such as the
     HTML one writes the rows into the body itself): for each row in turn, the first paragraph from
-    the previous row's on that holds all of the row's own cells in order. None when a row is not
-    found whole in one paragraph (the table's text is laid out otherwise)."""
+    the previous row's on that holds all of the row's own cells in order. Failing that, the body
+    may write every cell as a paragraph of its own (``locate_cells``). None when the table's text
+    is laid out otherwise."""
+    return _locate_whole_rows(table, paragraphs) or locate_cells(table, paragraphs)
+
+
+def locate_cells(table: Table, paragraphs: Sequence[Paragraph]) -> Table | None:
+    """The table with the paragraph of each cell, when the body writes one cell a paragraph, in
+    order (序号 / 改革举措 / 主要内容 / 指导部门 lines, then each row's cells): the first cell is the
+    whole of some paragraph (whitespace aside), and every later one the whole of one of the next
+    few after it. None when a cell is not."""
+    k: int | None = None
+    cells: list[tuple[int | None, ...]] = []
+    first: list[int | None] = []
+    for r in range(len(table.rows)):
+        row: list[int | None] = []
+        for c, t in enumerate(table.rows[r]):
+            if not t or (r, c) in table.carried or (c > 0 and table.rows[r][c - 1] == t and _is_spanning(table, r)):
+                row.append(None)
+                continue
+            key = "".join(t.split())
+            window = range(len(paragraphs)) if k is None else range(k, min(k + _CELL_GAP + 1, len(paragraphs)))
+            k = next((j for j in window if "".join(paragraphs[j].text.split()) == key), None)
+            if k is None:
+                return None
+            row.append(k)
+            k += 1
+        cells.append(tuple(row))
+        first.append(next((p for p in row if p is not None), None))
+    return replace(table, paragraphs=tuple(first), cell_paragraphs=tuple(cells))
+
+
+_CELL_GAP = 2  # paragraphs a flattened table may have between two cells (a stray line, a note mark)
+
+
+def _is_spanning(table: Table, r: int) -> bool:
+    """A row one cell spans (a section title such as 一、知识产权保护方面): written once."""
+    texts = {t for t in table.rows[r] if t}
+    return len(texts) == 1
+
+
+def cell_locations(table: Table, r: int, paragraphs: Sequence[Paragraph]) -> dict[int, tuple[int, int, int]]:
+    """(paragraph, start, end) of each of row ``r``'s own cells in the body, whichever way the
+    body writes the table (a paragraph per row, or per cell)."""
+    if table.cell_paragraphs:
+        out = {}
+        for c, k in enumerate(table.cell_paragraphs[r]):
+            if k is not None and (found := find_loose(paragraphs[k].text, table.rows[r][c])) is not None:
+                out[c] = (k, *found)
+        return out
+    k = table.paragraph_of(r)
+    if k is None:
+        return {}
+    return {c: (k, s, e) for c, (s, e) in cell_positions(table, r, paragraphs[k].text).items()}
+
+
+def _locate_whole_rows(table: Table, paragraphs: Sequence[Paragraph]) -> Table | None:
     at: list[int | None] = []
     k = 0
     for r in range(len(table.rows)):
