@@ -143,7 +143,7 @@ def test_rerun_is_idempotent_and_parses_nothing_again(bundled_warehouse, materia
     again = materialize(REPO / "catalog.yaml", copy, raw_dir)
     assert again.success
     materialized = {e.asset_key.to_user_string() for e in again.get_asset_materialization_events()}
-    assert materialized == {"fetched_notices", "parsed_notices", "extracted_tasks", "extracted_promises"}
+    assert materialized == {"discovered_notices", "fetched_notices", "parsed_notices", "extracted_tasks", "extracted_promises"}
     skipped = {e.step_key for e in again.all_events if e.event_type_value == "STEP_SKIPPED"}
     assert skipped == {"warehouse_snapshot", "mart_exports", "analyst_report"}
     assert published.stat().st_mtime_ns == published_at
