@@ -53,7 +53,7 @@ publish: setup
 	$(BIN)/python -m pipelines.cli publish
 
 test: setup manifest
-	$(BIN)/pytest -n 2 --dist loadfile
+	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 eval: setup manifest
 	$(BIN)/python -m pipelines.evaluation

@@ -145,3 +145,18 @@ def bundled_warehouse(tmp_path_factory: pytest.TempPathFactory, worker_id: str) 
             assert result.success, "materialising the bundled catalogue failed"
             (root / "built").touch()
     return warehouse
+
+
+# The files that run the pipeline many times, longest first. With `--dist loadfile
+# --no-loadscope-reorder` (make test) each file goes to one worker as a whole, in collection order:
+# starting the long ones first keeps both cores busy to the end instead of leaving one long file
+# running alone at the tail (xdist's default order puts files with many short tests first).
+_LONGEST_FIRST = (
+    "test_faults_kill.py", "test_faults_runs.py", "test_unseen_notices.py", "test_faults_inputs.py",
+    "test_changed_documents.py", "test_eval.py", "test_end_to_end.py", "test_discovery_end_to_end.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(_LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: order within a file kept
