@@ -46,7 +46,9 @@ def snapshot_path(warehouse: Path) -> Path:
 def export_path(warehouse: Path) -> Path:
     """``NOTICES_EXPORT_DIR`` or ``export/`` beside the warehouse (a symlink to the current export)."""
     configured = os.environ.get("NOTICES_EXPORT_DIR")
-    return Path(configured).resolve() if configured else warehouse.parent / "export"
+    # Absolute, not resolved: the export is a symlink, and resolving it would put the next export
+    # inside the current one.
+    return Path(os.path.abspath(configured)) if configured else warehouse.parent / "export"
 
 
 def report_path(warehouse: Path) -> Path:

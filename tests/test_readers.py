@@ -77,6 +77,22 @@ def test_exports_are_replaced_whole_and_old_ones_pruned(bundled_warehouse: Path,
     assert 1 < len(kept) <= 3, kept
 
 
+def test_an_export_folder_set_by_setting_is_replaced_in_place(bundled_warehouse: Path, tmp_path: Path, monkeypatch):
+    """NOTICES_EXPORT_DIR names the symlink readers open; each export replaces it beside the last
+    (never inside it)."""
+    from pipelines.publish import export_marts, export_path
+
+    monkeypatch.setenv("NOTICES_EXPORT_DIR", str(tmp_path / "bi" / "export"))
+    snapshot = snapshot_path(bundled_warehouse)
+    for _ in range(3):
+        target = export_path(bundled_warehouse)
+        assert target == tmp_path / "bi" / "export"
+        export_marts(snapshot, target)
+    assert (tmp_path / "bi" / "export").is_symlink()
+    assert (tmp_path / "bi" / "export").resolve().parent == tmp_path / "bi" / ".export-versions"
+    assert not list((tmp_path / "bi" / ".export-versions").glob("*/.*-versions"))
+
+
 def test_every_mart_column_is_described_in_the_database(bundled_warehouse: Path):
     """persist_docs writes the dbt descriptions as DuckDB comments, which BI tools show."""
     for path in (bundled_warehouse, snapshot_path(bundled_warehouse)):
