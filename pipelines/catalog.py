@@ -17,9 +17,11 @@ import difflib
 import hashlib
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import unquote, urlparse
 
 import yaml
@@ -142,17 +144,10 @@ def load_catalog_file(path: Path) -> Catalog:
     roots = _roots(doc.get("roots"), path, problems)
     listings = parse_listings(doc.get("listings"), path, problems)
     hosts = _hosts(doc.get("hosts"), path, problems)
-    entries: list[CatalogEntry] = []
-    seen: dict[str, int] = {}
-    for n, raw in enumerate(doc["notices"], start=1):
-        entry = _entry(raw, n, path, roots, problems)
-        if entry is None:
-            continue
-        if entry.source_id in seen:
-            problems.append(f"{path}: entry {n}: id {entry.source_id!r} is already used by entry {seen[entry.source_id]}")
-            continue
-        seen[entry.source_id] = n
-        entries.append(entry)
+    entries = unique_by_id(
+        [(n, _entry(raw, n, path, roots, problems)) for n, raw in enumerate(doc["notices"], start=1)],
+        lambda e: e.source_id, "entry", path, problems,
+    )
     if problems:
         shown = problems[:_MAX_LISTED_ERRORS]
         more = len(problems) - len(shown)
@@ -250,6 +245,26 @@ def _entry(raw: object, n: int, path: Path, roots: list[Path], problems: list[st
     if len(problems) > before:
         return None
     return CatalogEntry(source_id=source_id, url=url, overrides=overrides, source_url=shown)
+
+
+T = TypeVar("T")
+
+
+def unique_by_id(numbered: list[tuple[int, T | None]], key: Callable[[T], str], label: str, path: Path,
+                 problems: list[str]) -> list[T]:
+    """The read items (None: unreadable, already reported) whose id no earlier item used; a reused
+    id is a problem naming both items by their number in the file."""
+    out: list[T] = []
+    seen: dict[str, int] = {}
+    for n, item in numbered:
+        if item is None:
+            continue
+        if key(item) in seen:
+            problems.append(f"{path}: {label} {n}: id {key(item)!r} is already used by {label} {seen[key(item)]}")
+            continue
+        seen[key(item)] = n
+        out.append(item)
+    return out
 
 
 def _did_you_mean(key: str, known: tuple[str, ...]) -> str:

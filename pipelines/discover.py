@@ -43,7 +43,7 @@ from urllib.parse import urljoin, urlparse
 from bs4 import BeautifulSoup
 from lxml import etree
 
-from pipelines.catalog import _ID_OK, _date, _did_you_mean, derive_source_id
+from pipelines.catalog import _ID_OK, _date, _did_you_mean, derive_source_id, unique_by_id
 
 LISTING_TYPES = ("html", "json", "sitemap")
 _COMMON_KEYS = ("id", "type", "url", "max_pages", "since", "links")
@@ -131,18 +131,8 @@ def parse_listings(value: object, path: Path, problems: list[str]) -> list[Listi
     if not isinstance(value, list):
         problems.append(f"{path}: 'listings' must be a list of listings")
         return []
-    out: list[Listing] = []
-    seen: dict[str, int] = {}
-    for n, raw in enumerate(value, start=1):
-        listing = _listing(raw, n, path, problems)
-        if listing is None:
-            continue
-        if listing.listing_id in seen:
-            problems.append(f"{path}: listing {n}: id {listing.listing_id!r} is already used by listing {seen[listing.listing_id]}")
-            continue
-        seen[listing.listing_id] = n
-        out.append(listing)
-    return out
+    numbered = [(n, _listing(raw, n, path, problems)) for n, raw in enumerate(value, start=1)]
+    return unique_by_id(numbered, lambda listing: listing.listing_id, "listing", path, problems)
 
 
 def _listing(raw: object, n: int, path: Path, problems: list[str]) -> Listing | None:

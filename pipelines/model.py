@@ -32,6 +32,15 @@ class Paragraph:
         return self.page + sum(1 for b in self.page_breaks if b <= offset)
 
 
+def paragraph_starts(paragraphs: list[Paragraph]) -> list[int]:
+    """Where each paragraph starts in the notice's full text (the paragraphs joined by "\\n")."""
+    out, at = [], 0
+    for p in paragraphs:
+        out.append(at)
+        at += len(p.text) + 1
+    return out
+
+
 @dataclass
 class ParsedNotice:
     """What a parser reads out of one source file (HTML, PDF, DOCX, XLSX, OFD, a ZIP of those).

@@ -160,3 +160,15 @@ _LONGEST_FIRST = (
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     rank = {name: i for i, name in enumerate(_LONGEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: order within a file kept
+
+
+@pytest.fixture()
+def portal() -> Iterator["FakePortal"]:
+    """The fake portal on 127.0.0.1 (tests/fake_portal.py), closed after the test."""
+    from fake_portal import FakePortal
+
+    p = FakePortal()
+    try:
+        yield p
+    finally:
+        p.close()

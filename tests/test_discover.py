@@ -1,7 +1,6 @@
 """Discovering notices from listings of a fake portal on 127.0.0.1: HTML pages, a JSON API, a sitemap."""
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -11,15 +10,6 @@ from fake_portal import N_NOTICES, FakePortal, Resource, make_notice
 from pipelines.catalog import CatalogError, HostLimits, derive_source_id, load_catalog_file
 from pipelines.discover import Listing, discover
 from pipelines.fetch import FetchSettings, Politeness, make_client, polite_getter
-
-
-@pytest.fixture()
-def portal() -> Iterator[FakePortal]:
-    p = FakePortal()
-    try:
-        yield p
-    finally:
-        p.close()
 
 
 def walk(listing: Listing, settings: FetchSettings | None = None):

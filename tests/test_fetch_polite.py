@@ -3,7 +3,6 @@ re-checks, content-type checks, a flaky page and a slow host."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -16,15 +15,6 @@ from pipelines.rawstore import RawStore
 from pipelines.warehouse import connect
 
 FAST = FetchSettings(backoff=0.01, retries=3, read_timeout=5, deadline=30)
-
-
-@pytest.fixture()
-def portal() -> Iterator[FakePortal]:
-    p = FakePortal()
-    try:
-        yield p
-    finally:
-        p.close()
 
 
 def entries_of(urls: list[str]) -> list[CatalogEntry]:

@@ -12,7 +12,7 @@ import re
 import polars as pl
 
 from pipelines.extract.targets import TARGET_SCHEMA
-from pipelines.model import Paragraph
+from pipelines.model import Paragraph, paragraph_starts
 from pipelines.parse.plain import cell_positions
 from pipelines.tables import Table, indicator_rows
 from pipelines.textnorm import normalize_text
@@ -22,7 +22,7 @@ _COMPARATORS = ((re.compile(r"以上|不低于|不少于|≥|>="), "≥"), (re.c
 
 def indicator_table_spans(paragraphs: list[Paragraph], tables: list[Table]) -> list[tuple[int, int]]:
     """(start, end) of the paragraphs holding the rows of indicator tables."""
-    starts = _starts(paragraphs)
+    starts = paragraph_starts(paragraphs)
     return [
         (starts[k], starts[k] + len(paragraphs[k].text))
         for table in tables if indicator_rows(table)
@@ -31,7 +31,7 @@ def indicator_table_spans(paragraphs: list[Paragraph], tables: list[Table]) -> l
 
 
 def extract_table_targets(source_id: str, paragraphs: list[Paragraph], clauses: pl.DataFrame, tables: list[Table]) -> pl.DataFrame:
-    starts = _starts(paragraphs)
+    starts = paragraph_starts(paragraphs)
     clause_rows = list(clauses.iter_rows(named=True)) if clauses.height else []
     out: list[dict] = []
     seen: set[str] = set()
@@ -72,10 +72,3 @@ def extract_table_targets(source_id: str, paragraphs: list[Paragraph], clauses: 
             )
     return pl.DataFrame(out, schema=TARGET_SCHEMA)
 
-
-def _starts(paragraphs: list[Paragraph]) -> list[int]:
-    out, at = [], 0
-    for p in paragraphs:
-        out.append(at)
-        at += len(p.text) + 1
-    return out

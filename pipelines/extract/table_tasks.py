@@ -14,7 +14,7 @@ import polars as pl
 
 from pipelines.extract.agencies import CO, GUIDE, is_group, read_note
 from pipelines.extract.tasks import TASK_AGENCY_SCHEMA, TASK_SCHEMA, task_id
-from pipelines.model import Paragraph
+from pipelines.model import Paragraph, paragraph_starts
 from pipelines.outline import HEADING_SEPARATOR
 from pipelines.parse.plain import cell_locations, find_loose
 from pipelines.tables import Table, task_rows
@@ -23,7 +23,7 @@ from pipelines.tables import Table, task_rows
 def task_table_spans(paragraphs: list[Paragraph], tables: list[Table]) -> list[tuple[int, int]]:
     """(start, end) of the paragraphs holding the rows of task tables: text other extractors leave
     to this one (a row is no numbered item or sentence of the body)."""
-    starts = _starts(paragraphs)
+    starts = paragraph_starts(paragraphs)
     out = []
     for table in tables:
         if not task_rows(table):
@@ -46,7 +46,7 @@ def extract_table_tasks(
     first_seq: int = 0,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(tasks, task_agencies) of the source's task tables, numbered from ``first_seq``."""
-    starts = _starts(paragraphs)
+    starts = paragraph_starts(paragraphs)
     full_text = "\n".join(p.text for p in paragraphs)
     clause_spans = list(zip(clauses["clause_id"].to_list(), clauses["char_start"].to_list(), clauses["char_end"].to_list())) if clauses.height else []
     task_out: list[dict] = []
@@ -105,13 +105,6 @@ def extract_table_tasks(
                     position += 1
     return pl.DataFrame(task_out, schema=TASK_SCHEMA), pl.DataFrame(agency_out, schema=TASK_AGENCY_SCHEMA)
 
-
-def _starts(paragraphs: list[Paragraph]) -> list[int]:
-    out, at = [], 0
-    for p in paragraphs:
-        out.append(at)
-        at += len(p.text) + 1
-    return out
 
 
 def _cell_origin(
