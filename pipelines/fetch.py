@@ -16,7 +16,9 @@ import mimetypes
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta, timezone
@@ -126,10 +128,50 @@ def guess_content_type(path_or_url: str) -> str | None:
     return mimetypes.guess_type(path_or_url)[0]
 
 
-# When each host may next be asked, for the whole process: discovery and fetch (two assets,
-# two Politeness objects) run back to back in one run and must not together exceed a host's rate.
-_NEXT_START: dict[str, float] = {}
-_PACE_LOCK = threading.Lock()
+class _HostPace:
+    """Requests per second to one host, held where the server counts arrivals. A request may
+    start only when the one ``rps`` requests before it has been answered at least a second ago:
+    the server received that one before its answer, so no second of arrivals can hold more than
+    ``rps``, however late the network delivers a request. Starts are also spaced by 1/``rps``
+    so the allowance is not spent in bursts."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._window: deque[list[float | None]] = deque()  # [answered_at or None], in start order
+        self._next_start = 0.0
+
+    def start(self, rps: float) -> list[float | None]:
+        room = max(1, int(rps))
+        with self._cond:
+            while True:
+                now = time.monotonic()
+                while len(self._window) > room or (
+                    len(self._window) == room and self._window[0][0] is not None and now - self._window[0][0] >= 1.0
+                ):
+                    self._window.popleft()
+                if len(self._window) < room and now >= self._next_start:
+                    ticket: list[float | None] = [None]
+                    self._window.append(ticket)
+                    self._next_start = now + 1.0 / rps
+                    return ticket
+                oldest = self._window[0][0] if len(self._window) >= room else None
+                waits = [self._next_start - now]
+                if oldest is not None:
+                    waits.append(oldest + 1.0 - now)
+                elif len(self._window) >= room:
+                    waits.append(0.05)  # the oldest is still in flight: woken when it is answered
+                self._cond.wait(timeout=max(0.001, max(waits)))
+
+    def finish(self, ticket: list[float | None]) -> None:
+        with self._cond:
+            ticket[0] = time.monotonic()
+            self._cond.notify_all()
+
+
+# For the whole process: discovery and fetch (two assets, two Politeness objects) run back to
+# back in one run and must not together exceed a host's rate.
+_PACES: dict[str, _HostPace] = {}
+_PACES_LOCK = threading.Lock()
 
 
 class Politeness:
@@ -159,21 +201,25 @@ class Politeness:
                 self._slots[host] = threading.Semaphore(max(1, self._limits(url).connections or self.settings.per_host))
             return self._slots[host]
 
-    def pace(self, url: str) -> None:
-        """Wait until the host may be asked again; every request calls this just before it starts."""
+    @contextmanager
+    def paced(self, url: str) -> Iterator[None]:
+        """Hold one request to ``url``'s host: waits until the host may be asked again, and counts
+        the request as answered when the block ends. Every request (robots.txt and retries
+        included) runs inside one."""
         rps = self._limits(url).rps or self.settings.rps
         host = urlparse(url).netloc.lower()
         with self._lock:
             self.requests += 1
         if not rps:
+            yield
             return
-        with _PACE_LOCK:
-            now = time.monotonic()
-            start = max(now, _NEXT_START.get(host, now))
-            # 2% slack: the limit holds where the server counts arrivals, not only where we send.
-            _NEXT_START[host] = start + 1.02 / rps
-        if start > now:
-            time.sleep(start - now)
+        with _PACES_LOCK:
+            pace = _PACES.setdefault(host, _HostPace())
+        ticket = pace.start(rps)
+        try:
+            yield
+        finally:
+            pace.finish(ticket)
 
     def disallowed(self, url: str, client: httpx.Client) -> str | None:
         """Why robots.txt forbids ``url`` (a readable error), or None when it may be fetched."""
@@ -198,8 +244,8 @@ class Politeness:
         server fails on it (RFC 9309: a 5xx robots.txt means "disallow everything" for now)."""
         # Bounded like any fetch (a robots.txt over 512 KiB is ignored, as crawlers do past that size).
         s = replace(self.settings, max_bytes=512 * 1024)
-        self.pace(robots_url)
-        answer = _request(client, robots_url, s, time.monotonic() + s.deadline)
+        with self.paced(robots_url):
+            answer = _request(client, robots_url, s, time.monotonic() + s.deadline)
         if answer.status is None:
             return None  # unreachable: the request itself will fail with its own error
         if answer.status >= 500:
@@ -441,9 +487,10 @@ def _get_with_retries(
     def attempt() -> _Attempt:
         nonlocal attempts
         attempts += 1
-        if polite is not None:
-            polite.pace(url)
-        return _request(client, url, s, deadline, headers)
+        if polite is None:
+            return _request(client, url, s, deadline, headers)
+        with polite.paced(url):
+            return _request(client, url, s, deadline, headers)
 
     def wait(state: tenacity.RetryCallState) -> float:
         last = state.outcome.result() if state.outcome and not state.outcome.failed else None
