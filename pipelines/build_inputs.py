@@ -30,6 +30,15 @@ from pipelines.warehouse import RAW_SCHEMA, utc_now
 STEPS = ("dbt", "snapshot", "exports", "report")
 # Columns rewritten on every run that no model turns into a mart value (see the staging models).
 _VOLATILE = {"catalog": ["listed_at"], "stage_state": ["updated_at"]}
+# The fetch log grows on every retry of a failing source and on every re-download, but the marts
+# read only each source's latest fetch and its good versions (source_status): a retry that fails
+# as the last one did, or bytes downloaded again unchanged, need no build. (Its time is then the
+# earlier attempt's in source_status until the next build; raw.fetches and stg_fetches keep all.)
+_DIGEST_ROWS = {
+    "fetches": """select distinct * exclude (fetched_at, attempts, from_cache, headers_json, latest) from (
+        select *, row_number() over (partition by source_id order by fetched_at desc) = 1 as latest
+        from {table}) where latest or ok""",
+}
 _DBT_SKIP_DIRS = {"target", "logs", "dbt_packages"}
 _DDL = """create table if not exists meta.build_inputs (
     step varchar not null, fingerprint varchar not null, dbt_invocation_id varchar, recorded_at timestamptz not null
@@ -69,9 +78,8 @@ def raw_digest(conn: duckdb.DuckDBPyConnection, tables: set[str] | None = None) 
     for table in tables:
         skip = _VOLATILE.get(table, [])
         columns = f"* exclude ({', '.join(skip)})" if skip else "*"
-        count, total = conn.execute(
-            f"select count(*), coalesce(sum(hash(t)), 0) from (select {columns} from {RAW_SCHEMA}.{table}) t"
-        ).fetchall()[0]
+        rows = _DIGEST_ROWS.get(table, f"select {columns} from {{table}}").format(table=f"{RAW_SCHEMA}.{table}")
+        count, total = conn.execute(f"select count(*), coalesce(sum(hash(t)), 0) from ({rows}) t").fetchall()[0]
         h.update(f"{table}\0{count}\0{total}\0".encode())
     return h.hexdigest()
 

@@ -50,6 +50,29 @@ def test_raw_digest_ignores_when_the_catalogue_was_listed_and_stages_last_ran(co
     assert build_inputs.raw_digest(conn) != before
 
 
+def test_raw_digest_of_the_fetch_log_follows_what_source_status_shows(conn):
+    conn.execute("""create table raw.fetches (source_id varchar, ok boolean, status_code int, error varchar,
+        sha256 varchar, version int, fetched_at timestamptz, attempts int, from_cache boolean, headers_json varchar)""")
+    log = lambda row: conn.execute("insert into raw.fetches values (?, ?, ?, ?, ?, ?, now() + to_seconds(?), 1, false, '{}')", row)  # noqa: E731
+    log(["a", True, 200, None, "s1", 1, 1])
+    log(["gone", False, 404, "HTTP 404", None, None, 1])
+    first = build_inputs.raw_digest(conn)
+    log(["gone", False, 404, "HTTP 404", None, None, 2])  # retried, failed the same way
+    log(["a", True, 200, None, "s1", 1, 2])  # downloaded again, same bytes
+    assert build_inputs.raw_digest(conn) == first
+    log(["gone", False, 503, "HTTP 503", None, None, 3])  # fails differently: source_status changes
+    assert build_inputs.raw_digest(conn) != first
+    log(["gone", False, 404, "HTTP 404", None, None, 4])
+    assert build_inputs.raw_digest(conn) == first
+    log(["a", False, 500, "HTTP 500", None, None, 5])  # a good source now fails: its latest fetch changed
+    failing = build_inputs.raw_digest(conn)
+    assert failing != first
+    log(["a", True, 200, None, "s1", 1, 6])  # and recovers with the same bytes
+    assert build_inputs.raw_digest(conn) == first
+    log(["a", True, 200, None, "s2", 2, 7])  # new bytes
+    assert build_inputs.raw_digest(conn) not in {first, failing}
+
+
 def test_dbt_project_digest_follows_models_not_build_output(tmp_path):
     project = tmp_path / "dbt_project"
     shutil.copytree(REPO / "dbt_project", project, ignore=shutil.ignore_patterns("target", "logs"))
