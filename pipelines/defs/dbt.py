@@ -2,11 +2,13 @@
 become asset checks. Sources map to the Python assets via `meta.dagster.asset_key` in YAML."""
 
 import contextlib
+import hashlib
 import json
 import os
 import shutil
 import sys
 import time
+import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -72,9 +74,13 @@ def dbt_warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource, notice
         pass
     project_dir = Path(dbt_project.project_dir)
     whole = set(context.selected_asset_keys) == set(context.assets_def.keys)
+    # A build without dbt's tests (`run --no-checks`) is recorded as such: the next run that
+    # tests builds again instead of taking untested marts as current.
+    every_check = {spec.key for spec in context.assets_def.node_check_specs_by_output_name.values()}
+    tested = set(context.selected_asset_check_keys) >= every_check
     with notices.writer_lock("dbt build"):
         with notices.connect() as conn:
-            inputs = build_inputs.fingerprint(conn, project_dir, dbt_warehouse_manifest())
+            inputs = build_inputs.fingerprint(conn, project_dir, dbt_warehouse_manifest()) + ("" if tested else ":untested")
             warehouse = Path(notices.warehouse_path)
             reason = (
                 "asked for" if not whole or config.force
@@ -102,11 +108,44 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     with _dbt_output():
         # Row counts on every materialised model cost one query each (≈ 7 s a build here).
         row_counts = os.environ.get("NOTICES_DBT_ROW_COUNTS", "1") != "0"
-        invocation = dbt.cli(["build"], context=context)
+        target = Path(dbt_project.project_dir) / "target" / f"dbt_warehouse-{context.run.run_id[:7]}-{uuid.uuid4().hex[:7]}"
+        cache = _partial_parse_cache(os.environ["NOTICES_WAREHOUSE"])
+        if cache.exists():  # dagster-dbt copies the project's own only where none is there yet
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copy(cache, target / "partial_parse.msgpack")
+        invocation = dbt.cli(["build"], context=context, target_path=target)
         if row_counts:
             invocation.manifest = _relations_for_any_file(invocation.manifest)
         events = invocation.stream()
         yield from (events.fetch_row_counts() if row_counts else events)
+    _keep_partial_parse(target / "partial_parse.msgpack", cache)
+
+
+def _partial_parse_cache(warehouse: str) -> Path:
+    """Where the parse of the project for this warehouse path is kept between runs. dbt parses
+    the whole project again (≈ 7 s) whenever the profile differs from the last parse's, and the
+    profile holds the warehouse path: one cache per path keeps a warehouse elsewhere than the
+    default (any NOTICES_WAREHOUSE) from paying that on every run."""
+    key = hashlib.sha256(warehouse.encode("utf-8")).hexdigest()[:16]
+    return Path(dbt_project.project_dir) / "target" / "partial_parse" / f"{key}.msgpack"
+
+
+def _keep_partial_parse(parsed: Path, cache: Path) -> None:
+    if not parsed.exists():
+        return
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
+    shutil.copy(parsed, tmp)
+    os.replace(tmp, cache)  # atomic: another run may be reading it
+    # ≈ 1.5 MB each: keep the parses of the most recently built warehouses only.
+    def age(path: Path) -> float:
+        try:
+            return -path.stat().st_mtime
+        except FileNotFoundError:  # pruned meanwhile by another run
+            return 0.0
+
+    for old in sorted(cache.parent.glob("*.msgpack"), key=age)[20:]:
+        old.unlink(missing_ok=True)
 
 
 def _relations_for_any_file(manifest: Mapping[str, Any]) -> dict[str, Any]:
@@ -139,11 +178,18 @@ def _dbt_output():
 
 def prune_run_folders(target: Path, keep: int = 5, min_age_seconds: float = 3600) -> None:
     """dagster-dbt writes every invocation's artifacts to its own folder under target/ (~10 MB
-    each). Keep the newest few; never touch one younger than an hour (another run may be using it)."""
-    runs = sorted(target.glob("dbt_warehouse-*"), key=lambda p: p.stat().st_mtime, reverse=True)
+    each). Keep the newest few; never touch one younger than an hour (another run may be using it).
+    Runs in other processes prune the same folder: one gone meanwhile is skipped."""
+    def mtime(path: Path) -> float | None:
+        try:
+            return path.stat().st_mtime
+        except FileNotFoundError:
+            return None
+
+    runs = [(m, p) for p in target.glob("dbt_warehouse-*") if (m := mtime(p)) is not None]
     now = time.time()
-    for old in runs[keep:]:
-        if now - old.stat().st_mtime > min_age_seconds:
+    for m, old in sorted(runs, reverse=True)[keep:]:
+        if now - m > min_age_seconds:
             shutil.rmtree(old, ignore_errors=True)
 
 
