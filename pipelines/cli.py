@@ -1,6 +1,6 @@
 """The command line: ``python -m pipelines.cli run`` is what ``make run`` does.
 
-    python -m pipelines.cli run [--refetch] [--recheck] [--force]   validate the catalogue, materialise every asset, summarise
+    python -m pipelines.cli run [--refetch] [--recheck] [--force] [--no-checks]   validate the catalogue, materialise every asset, summarise
     python -m pipelines.cli summary                     the summary of the warehouse as it is
     python -m pipelines.cli publish                     refresh the reader snapshot from the marts now
 
@@ -87,7 +87,7 @@ def _run(args: argparse.Namespace) -> int:
             # Wait here (bounded) for any other program holding the DuckDB file, and say who.
             with connect(warehouse):
                 pass
-            job = defs.resolve_implicit_global_asset_job_def()
+            job = defs.resolve_job_def("materialize_without_checks") if args.no_checks else defs.resolve_implicit_global_asset_job_def()
             result = job.execute_in_process(
                 run_config=run_config, instance=dg.DagsterInstance.get(), raise_on_error=False,
                 asset_selection=selection,
@@ -153,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--recheck", action="store_true",
                      help="ask every cached HTTP source again now, conditionally (304: nothing downloaded), due or not")
     run.add_argument("--force", action="store_true", help="re-process every source and rebuild every model, not only new or changed ones")
+    run.add_argument("--no-checks", action="store_true",
+                     help="skip the asset checks (dbt's data tests): quicker, for throwaway warehouses; the next run with checks builds again")
     run.add_argument("--select", default="", help="only these assets, e.g. 'fetched_notices parsed_notices' (default: all)")
     run.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"],
                      help="Dagster's console log level (DEBUG shows every event; the UI always has them)")

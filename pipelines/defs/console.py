@@ -68,6 +68,10 @@ class _ToolHandler(logging.Handler):
             if not message.startswith(("Running dbt command", "Finished dbt command", "dbt: ")):
                 return
             message = message.replace("Running dbt command", "dbt: running").replace("Finished dbt command", "dbt: finished")
+            # A subset (e.g. --no-checks) names every model: the command's start says enough.
+            command = re.match(r"(dbt: (?:running|finished): `[^`]*?--select )([^`]+)`", message)
+            if command and len(command[2]) > 60:
+                message = f"{command[1]}… ({len(command[2].split())} nodes)`{message[command.end():]}"
         skipped = _SKIPPED.match(message)
         if skipped:
             # "Dependencies for step x failed: ['dbt_warehouse', 'dbt_warehouse', …]": once each.
