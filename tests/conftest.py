@@ -105,15 +105,20 @@ def http_server() -> Iterator[LoopbackServer]:
 # --- materialising the pipeline ---------------------------------------------------------------
 
 def materialize_all(
-    catalog: Path, warehouse: Path, raw_dir: Path, run_config: dict | None = None, selection: list[str] | None = None
+    catalog: Path, warehouse: Path, raw_dir: Path, run_config: dict | None = None, selection=None, checks: bool = True,
 ):
     """Materialise every asset (Python stages, dbt seeds/models/tests) into ``warehouse``, or
-    only the assets named in ``selection``."""
+    only the assets in ``selection`` (names or an AssetSelection); ``checks=False`` leaves the
+    asset checks out (dbt builds the models without their data tests)."""
     import dagster as dg
 
     from pipelines.definitions import ASSETS, CHECKS, make_resources
     from pipelines.defs.resources import NoticesConfig
 
+    if not checks:
+        chosen = dg.AssetSelection.all() if selection is None else (
+            selection if isinstance(selection, dg.AssetSelection) else dg.AssetSelection.from_coercible(selection))
+        selection = chosen.without_checks()
     notices = NoticesConfig(catalog_path=str(catalog), warehouse_path=str(warehouse), raw_dir=str(raw_dir))
     return dg.materialize(
         [*ASSETS, *CHECKS], resources=make_resources(notices), run_config=run_config, raise_on_error=False,

@@ -142,7 +142,7 @@ def test_a_fragment_from_the_grammar_is_quarantined_not_fatal(bundled_warehouse,
                from raw.task_agencies where source_id = 'fj-2016-52-html' limit 1"""
         )
         conn.execute("update raw.targets set target_year = 2150 where target_id = (select min(target_id) from raw.targets)")
-    result = materialize(Path(__file__).resolve().parent.parent / "catalog.yaml", warehouse, tmp_path / "raw")
+    result = materialize(Path(__file__).resolve().parent.parent / "catalog.yaml", warehouse, tmp_path / "raw", checks=False)
     assert result.success
     with duckdb.connect(str(warehouse), read_only=True) as conn:
         issues = conn.execute("select check_name, action, value, source_id from marts.quality_issues order by 1").fetchall()
