@@ -37,7 +37,39 @@ def nfkc_safe(text: str) -> str:
 
 def to_simplified(text: str) -> str:
     """Traditional → Simplified Chinese (OpenCC t2s), for matching only."""
+    triggers = _t2s_triggers()
+    if triggers is not None and triggers[0].isdisjoint(text) and not triggers[1].search(text):
+        return text  # nothing in it that t2s rewrites: most clauses of Simplified notices
     return _t2s().convert(text)
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s_triggers() -> tuple[frozenset[str], re.Pattern[str]] | None:
+    """What can make t2s change a text: the characters its dictionaries map to others and the
+    phrases they rewrite. OpenCC (a pure-Python port here) was most of the extractors' time, and
+    it leaves a text alone unless one of these occurs in it. Read from the loaded dictionaries;
+    None (convert every text) if their layout is not the one this knows."""
+    cc = _t2s()
+    try:
+        cc.convert("")  # loads the dictionaries
+        groups = [g if isinstance(g, list) else [g] for g in cc._dict_chain_data]
+        dictionaries = [d for group in groups for (_, _, d) in group]
+    except (AttributeError, TypeError, ValueError):
+        return None
+    chars: set[str] = set()
+    phrases: list[str] = []
+    for d in dictionaries:
+        if not isinstance(d, dict):
+            return None
+        for key, value in d.items():
+            if value == key:
+                continue
+            if len(key) == 1:
+                chars.add(key)
+            else:
+                phrases.append(key)
+    pattern = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)) or "(?!)"
+    return frozenset(chars), re.compile(pattern)
 
 
 def normalize_text(text: str) -> str:

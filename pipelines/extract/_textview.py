@@ -6,6 +6,7 @@ original text. ``TextView`` keeps, for every character of the view, its index in
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -29,20 +30,7 @@ class TextView:
         """The view of ``original``; whitespace is dropped except the characters in ``keep``
         (``"\n"`` keeps paragraph breaks), and so is the pinyin a converting mirror inserts after a
         character (發(fā)改委 → 發改委)."""
-        skip = {i for m in _PINYIN.finditer(original) for i in range(m.start(), m.end())}
-        chars: list[str] = []
-        index: list[int] = []
-        for i, ch in enumerate(original):
-            if (ch.isspace() and ch not in keep) or i in skip:
-                continue
-            n = nfkc_safe(ch)
-            chars.append(n if len(n) == 1 else ch)
-            index.append(i)
-        folded = "".join(chars)
-        simplified = to_simplified(folded)
-        if len(simplified) != len(folded):  # a phrase-level conversion changed the length
-            simplified = "".join(c2 if len(c2 := to_simplified(c)) == 1 else c for c in folded)
-        return cls(original, simplified, tuple(index))
+        return _view(original, keep)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original (start, end) of the view slice [start, end)."""
@@ -54,6 +42,31 @@ class TextView:
     def original_of(self, start: int, end: int) -> str:
         a, b = self.span(start, end)
         return self.original[a:b]
+
+
+# Every extractor views the same clauses: one view per text (views are immutable), and one
+# normal form per character (NFKC and OpenCC were most of the extractors' time).
+@functools.lru_cache(maxsize=8192)
+def _view(original: str, keep: str) -> TextView:
+    skip = {i for m in _PINYIN.finditer(original) for i in range(m.start(), m.end())}
+    chars: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(original):
+        if (ch.isspace() and ch not in keep) or i in skip:
+            continue
+        chars.append(_folded(ch))
+        index.append(i)
+    folded = "".join(chars)
+    simplified = to_simplified(folded)
+    if len(simplified) != len(folded):  # a phrase-level conversion changed the length
+        simplified = "".join(c2 if len(c2 := to_simplified(c)) == 1 else c for c in folded)
+    return TextView(original, simplified, tuple(index))
+
+
+@functools.lru_cache(maxsize=None)
+def _folded(ch: str) -> str:
+    n = nfkc_safe(ch)
+    return n if len(n) == 1 else ch
 
 
 def depth_mask(text: str) -> list[int]:
