@@ -145,22 +145,20 @@ class _HostPace:
         with self._cond:
             while True:
                 now = time.monotonic()
-                while len(self._window) > room or (
-                    len(self._window) == room and self._window[0][0] is not None and now - self._window[0][0] >= 1.0
-                ):
+                # Requests answered over a second ago no longer count against the host.
+                while self._window and self._window[0][0] is not None and now - self._window[0][0] >= 1.0:
                     self._window.popleft()
                 if len(self._window) < room and now >= self._next_start:
                     ticket: list[float | None] = [None]
                     self._window.append(ticket)
                     self._next_start = now + 1.0 / rps
                     return ticket
-                oldest = self._window[0][0] if len(self._window) >= room else None
-                waits = [self._next_start - now]
-                if oldest is not None:
-                    waits.append(oldest + 1.0 - now)
-                elif len(self._window) >= room:
-                    waits.append(0.05)  # the oldest is still in flight: woken when it is answered
-                self._cond.wait(timeout=max(0.001, max(waits)))
+                wait = self._next_start - now
+                if len(self._window) >= room:
+                    answered = self._window[0][0]
+                    # Still in flight: finish() wakes us when it is answered.
+                    wait = max(wait, answered + 1.0 - now if answered is not None else 1.0)
+                self._cond.wait(timeout=max(0.001, wait))
 
     def finish(self, ticket: list[float | None]) -> None:
         with self._cond:

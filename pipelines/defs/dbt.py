@@ -9,7 +9,7 @@ import shutil
 import sys
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -138,14 +138,19 @@ def _keep_partial_parse(parsed: Path, cache: Path) -> None:
     shutil.copy(parsed, tmp)
     os.replace(tmp, cache)  # atomic: another run may be reading it
     # ≈ 1.5 MB each: keep the parses of the most recently built warehouses only.
-    def age(path: Path) -> float:
-        try:
-            return -path.stat().st_mtime
-        except FileNotFoundError:  # pruned meanwhile by another run
-            return 0.0
-
-    for old in sorted(cache.parent.glob("*.msgpack"), key=age)[20:]:
+    for _, old in _newest_first(cache.parent.glob("*.msgpack"))[20:]:
         old.unlink(missing_ok=True)
+
+
+def _newest_first(paths: Iterable[Path]) -> list[tuple[float, Path]]:
+    """(mtime, path), newest first; a path that another run removed meanwhile is left out."""
+    found = []
+    for path in paths:
+        try:
+            found.append((path.stat().st_mtime, path))
+        except FileNotFoundError:
+            continue
+    return sorted(found, reverse=True)
 
 
 def _relations_for_any_file(manifest: Mapping[str, Any]) -> dict[str, Any]:
@@ -180,15 +185,8 @@ def prune_run_folders(target: Path, keep: int = 5, min_age_seconds: float = 3600
     """dagster-dbt writes every invocation's artifacts to its own folder under target/ (~10 MB
     each). Keep the newest few; never touch one younger than an hour (another run may be using it).
     Runs in other processes prune the same folder: one gone meanwhile is skipped."""
-    def mtime(path: Path) -> float | None:
-        try:
-            return path.stat().st_mtime
-        except FileNotFoundError:
-            return None
-
-    runs = [(m, p) for p in target.glob("dbt_warehouse-*") if (m := mtime(p)) is not None]
     now = time.time()
-    for m, old in sorted(runs, reverse=True)[keep:]:
+    for m, old in _newest_first(target.glob("dbt_warehouse-*"))[keep:]:
         if now - m > min_age_seconds:
             shutil.rmtree(old, ignore_errors=True)
 
