@@ -21,7 +21,7 @@ CHECKS = parse_checks
 
 MATERIALIZE_ALL = dg.define_asset_job("materialize_all", selection=dg.AssetSelection.all())
 # `pipelines.cli run --no-checks`: the same assets without their checks (dbt builds the models and
-# skips their data tests; about half of a build's time).
+# skips their data tests, about two thirds of a build's time).
 MATERIALIZE_WITHOUT_CHECKS = dg.define_asset_job(
     "materialize_without_checks", selection=dg.AssetSelection.all().without_checks(),
     description="Every asset, without the asset checks (dbt's data tests and the parse checks).",
