@@ -41,15 +41,19 @@ def make_resources(notices: NoticesConfig) -> dict[str, object]:
     return {"notices": notices, "dbt": dbt_resource()}
 
 
+def loggers() -> dict[str, dg.LoggerDefinition]:
+    # The CLI's terminal output (python -m pipelines.cli run); the UI keeps Dagster's full log.
+    # `--log-level DEBUG` switches to Dagster's own console logger (every event).
+    return {"terse_console": terse_console, "console": dg.colored_console_logger}
+
+
 defs = dg.Definitions(
     assets=ASSETS,
     asset_checks=CHECKS,
     jobs=[MATERIALIZE_ALL, MATERIALIZE_WITHOUT_CHECKS],
     schedules=[DISCOVERY_SCHEDULE],
     resources=make_resources(NoticesConfig.from_env()),
-    # The CLI's terminal output (python -m pipelines.cli run); the UI keeps Dagster's full log.
-    # `--log-level DEBUG` switches to Dagster's own console logger (every event).
-    loggers={"terse_console": terse_console, "console": dg.colored_console_logger},
+    loggers=loggers(),
     # One process, assets in order: every asset writes the same DuckDB file, which allows one
     # writer at a time, so parallel steps would only wait on each other's locks.
     executor=dg.in_process_executor,
