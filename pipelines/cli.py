@@ -1,6 +1,6 @@
 """The command line: ``python -m pipelines.cli run`` is what ``make run`` does.
 
-    python -m pipelines.cli run [--refetch] [--recheck] [--force] [--no-checks]   validate the catalogue, materialise every asset, summarise
+    python -m pipelines.cli run [--refetch] [--recheck] [--force] [--no-checks] [--fan-out]   validate the catalogue, materialise every asset, summarise
     python -m pipelines.cli summary                     the summary of the warehouse as it is
     python -m pipelines.cli publish                     refresh the reader snapshot from the marts now
 
@@ -13,7 +13,8 @@ Exit status of ``run`` (for cron and CI):
     2  the catalogue or the command line is wrong: nothing was run
 
 The run holds the warehouse's writer lock from start to end, so a second run started meanwhile
-waits for it (and says who holds it) instead of interleaving with it.
+waits for it (and says who holds it) instead of interleaving with it. With ``--fan-out`` the
+steps run in their own processes and each writing step holds the lock while it writes.
 """
 from __future__ import annotations
 
@@ -83,15 +84,22 @@ def _run(args: argparse.Namespace) -> int:
         chosen = {key.to_user_string() for key in selection}
         run_config["ops"] = {op: cfg for op, cfg in run_config["ops"].items() if op in chosen}
     try:
-        with writer_lock(warehouse, what="pipelines.cli run"):
-            # Wait here (bounded) for any other program holding the DuckDB file, and say who.
+        if args.fan_out:
+            # Steps run in their own processes and each writer step takes the lock itself, so the
+            # run cannot hold it throughout: check now that nobody else holds it.
             with connect(warehouse):
                 pass
-            job = defs.resolve_job_def("materialize_without_checks") if args.no_checks else defs.resolve_implicit_global_asset_job_def()
-            result = job.execute_in_process(
-                run_config=run_config, instance=dg.DagsterInstance.get(), raise_on_error=False,
-                asset_selection=selection,
-            )
+            result = _run_fanout(run_config, selection, args.no_checks)
+        else:
+            with writer_lock(warehouse, what="pipelines.cli run"):
+                # Wait here (bounded) for any other program holding the DuckDB file, and say who.
+                with connect(warehouse):
+                    pass
+                job = defs.resolve_job_def("materialize_without_checks") if args.no_checks else defs.resolve_implicit_global_asset_job_def()
+                result = job.execute_in_process(
+                    run_config=run_config, instance=dg.DagsterInstance.get(), raise_on_error=False,
+                    asset_selection=selection,
+                )
     except WarehouseBusy as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_FAILED
@@ -111,6 +119,28 @@ def _run(args: argparse.Namespace) -> int:
     if _failed_in_run(result) or (selection is None and run_status(warehouse) == "sources failed"):
         return EXIT_SOURCES_FAILED
     return EXIT_OK
+
+
+def _run_fanout(run_config: dict, selection: list | None, no_checks: bool):
+    """The job ``materialize_fanout`` on the multiprocess executor (``pipelines.definitions_fanout``)."""
+    import dagster as dg
+
+    from pipelines import definitions_fanout
+
+    ops = run_config["ops"]
+    force = {"config": {"force": ops.get("parsed_notices", {}).get("config", {}).get("force", False)}}
+    if "parsed_notices" in ops:  # the three stages are one graph asset here, its config per op
+        ops["fanout_stages"] = {"ops": {"plan_fanout": force, "load_fanout_frames": force}}
+    for name in ("parsed_notices", "extracted_tasks", "extracted_promises"):
+        ops.pop(name, None)
+    job = definitions_fanout.fanout_job_without_checks if no_checks else definitions_fanout.fanout_job
+    with dg.execute_job(
+        dg.reconstructable(job), instance=dg.DagsterInstance.get(), run_config=run_config,
+        raise_on_error=False, asset_selection=selection,
+    ) as result:
+        # Read the events now: the result's instance closes with the block.
+        result.all_events  # noqa: B018
+        return result
 
 
 def _failed_in_run(result) -> int:
@@ -155,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--force", action="store_true", help="re-process every source and rebuild every model, not only new or changed ones")
     run.add_argument("--no-checks", action="store_true",
                      help="skip the asset checks (dbt's data tests): quicker, for throwaway warehouses; the next run with checks builds again")
+    run.add_argument("--fan-out", action="store_true",
+                     help="parse and extract as one Dagster step per batch of sources, in parallel processes (pipelines.definitions_fanout)")
     run.add_argument("--select", default="", help="only these assets, e.g. 'fetched_notices parsed_notices' (default: all)")
     run.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"],
                      help="Dagster's console log level (DEBUG shows every event; the UI always has them)")
