@@ -158,7 +158,7 @@ def bundled_warehouse(tmp_path_factory: pytest.TempPathFactory, worker_id: str) 
 # running alone at the tail (xdist's default order puts files with many short tests first).
 _LONGEST_FIRST = (
     "test_faults_kill.py", "test_faults_runs.py", "test_unseen_notices.py", "test_faults_inputs.py",
-    "test_changed_documents.py", "test_eval.py", "test_end_to_end.py", "test_discovery_end_to_end.py",
+    "test_changed_documents.py", "test_fanout.py", "test_eval.py", "test_end_to_end.py", "test_discovery_end_to_end.py",
 )
 
 
