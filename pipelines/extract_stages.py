@@ -2,7 +2,7 @@
 read back from the warehouse. Pure extractors live in pipelines/extract/; this is the glue."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -50,36 +50,36 @@ class SourceInput:
         return self.jurisdiction + (self.issuer[1:] if self.issuer else "人民政府")
 
 
-def load_source_input(conn: duckdb.DuckDBPyConnection, source_id: str) -> SourceInput:
-    meta = conn.execute(
-        "select province, doc_number, coalesce(signed_date, publish_date), title, issuer, jurisdiction from raw.sources where source_id = ?",
-        [source_id],
-    ).fetchall()[0]
+def source_input_from_frames(frames: Mapping[str, pl.DataFrame]) -> SourceInput:
+    """What an extractor sees of a source, from its parse frames (``sources``, ``paragraphs``,
+    ``clauses``, ``table_rows``): as the parse stage made them (the fan-out path) or as the
+    warehouse holds them (``load_source_input``)."""
+    from pipelines.process import tables_from_rows
+
+    source = frames["sources"].row(0, named=True)
     paragraphs = [
-        Paragraph(text, page, tuple(breaks or ()))
-        for text, page, breaks in conn.execute(
-            "select text, page, page_breaks from raw.paragraphs where source_id = ? order by paragraph_seq",
-            [source_id],
-        ).fetchall()
+        Paragraph(r["text"], r["page"], tuple(r["page_breaks"] or ()))
+        for r in frames["paragraphs"].sort("paragraph_seq").iter_rows(named=True)
     ]
-    clauses = conn.sql(
-        f"select {', '.join(CLAUSE_SCHEMA)} from raw.clauses where source_id = ? order by seq", params=[source_id]
-    ).pl()
-    return SourceInput(source_id, paragraphs, clauses.cast(CLAUSE_SCHEMA), *meta, tables=_load_tables(conn, source_id))
+    clauses = frames["clauses"].sort("seq").select(list(CLAUSE_SCHEMA)).cast(CLAUSE_SCHEMA)
+    document_date: date | None = source["signed_date"] or source["publish_date"]
+    return SourceInput(
+        source["source_id"], paragraphs, clauses, source["province"], source["doc_number"], document_date,
+        source["title"], source["issuer"], source["jurisdiction"],
+        tables=tuple(tables_from_rows(frames["table_rows"].to_dicts())),
+    )
 
 
-def _load_tables(conn: duckdb.DuckDBPyConnection, source_id: str) -> tuple[Table, ...]:
-    from pipelines.process import TABLE_ROW_SCHEMA, tables_from_rows
+def load_source_input(conn: duckdb.DuckDBPyConnection, source_id: str) -> SourceInput:
+    from pipelines.warehouse import table_exists
 
-    (exists,), = conn.execute(
-        "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = 'table_rows'"
-    ).fetchall()
-    if not exists:  # a warehouse parsed before tables were stored
-        return ()
-    rows = conn.sql(
-        f"select {', '.join(TABLE_ROW_SCHEMA)} from raw.table_rows where source_id = ?", params=[source_id]
-    ).pl().to_dicts()
-    return tuple(tables_from_rows(rows))
+    def rows(table: str) -> pl.DataFrame:
+        return conn.sql(f"select * from raw.{table} where source_id = ?", params=[source_id]).pl()
+
+    frames = {name: rows(name) for name in ("sources", "paragraphs", "clauses")}
+    # A warehouse parsed before tables were stored has no raw.table_rows.
+    frames["table_rows"] = rows("table_rows") if table_exists(conn, "table_rows") else pl.DataFrame()
+    return source_input_from_frames(frames)
 
 
 @dataclass(frozen=True)

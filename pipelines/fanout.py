@@ -10,15 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
 
 import polars as pl
 
-from pipelines.clauses import CLAUSE_SCHEMA
-from pipelines.extract_stages import PROMISES, TASKS, ExtractStage, SourceInput
+from pipelines.extract_stages import PROMISES, TASKS, ExtractStage, source_input_from_frames
 from pipelines.frame_store import FrameStore, frames_key
-from pipelines.model import Paragraph
-from pipelines.process import ParseTask, parse_task, tables_from_rows
+from pipelines.process import ParseTask, parse_task
 from pipelines.workers import Limits, WorkError, run_bounded
 
 EXTRACT_STAGES: tuple[ExtractStage, ...] = (TASKS, PROMISES)
@@ -37,23 +34,6 @@ class SourceJob:
     @property
     def source_id(self) -> str:
         return self.task.entry.source_id
-
-
-def source_input_from_frames(frames: dict[str, pl.DataFrame]) -> SourceInput:
-    """What an extractor sees of a source, from its parse frames: the same as
-    ``extract_stages.load_source_input`` reads back from the warehouse once they are loaded."""
-    source = frames["sources"].row(0, named=True)
-    paragraphs = [
-        Paragraph(r["text"], r["page"], tuple(r["page_breaks"] or ()))
-        for r in frames["paragraphs"].sort("paragraph_seq").iter_rows(named=True)
-    ]
-    clauses = frames["clauses"].sort("seq").select(list(CLAUSE_SCHEMA)).cast(CLAUSE_SCHEMA)
-    document_date: date | None = source["signed_date"] or source["publish_date"]
-    return SourceInput(
-        source["source_id"], paragraphs, clauses, source["province"], source["doc_number"], document_date,
-        source["title"], source["issuer"], source["jurisdiction"],
-        tables=tuple(tables_from_rows(frames["table_rows"].to_dicts())),
-    )
 
 
 def compute_source(job: SourceJob) -> dict[str, str]:

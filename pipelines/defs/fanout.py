@@ -23,7 +23,7 @@ from pipelines.fetch_log import latest_good_fetches
 from pipelines.frame_store import FrameStore, frames_key, frames_url
 from pipelines.process import ParseTask, empty_frames, parse_code_version, parse_input_key
 from pipelines.stages import run_stage
-from pipelines.warehouse import stage_state
+from pipelines.warehouse import stage_state, table_exists
 from pipelines.workers import Limits, WorkError
 
 
@@ -51,10 +51,7 @@ def plan_fanout(context: dg.OpExecutionContext, config: FanoutConfig, notices: N
         fetches = latest_good_fetches(conn)
         parse_state = stage_state(conn, "parse")
         extract_state = {name: stage_state(conn, name) for name, _ in versions}
-        (has_sources,), = conn.execute(
-            "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = 'sources'"
-        ).fetchall()
-        parse_keys = dict(conn.execute("select source_id, parse_key from raw.sources").fetchall()) if has_sources else {}
+        parse_keys = dict(conn.execute("select source_id, parse_key from raw.sources").fetchall()) if table_exists(conn, "sources") else {}
     jobs = []
     for sid, entry in entries.items():
         if sid not in fetches:
