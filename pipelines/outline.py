@@ -22,6 +22,12 @@ _MARKERS: list[tuple[int, re.Pattern[str]]] = [
     (4, re.compile(r"^[（(][0-9０-９]{1,3}[）)][、，,．.]?")),
     (5, re.compile(r"^[\u2460-\u2473\u2474-\u2487]")),  # ① … ⑳, ⑴ … ⒇
 ]
+# 附件说明 (GB/T 9704): "附件：1.××××" and, on the lines after it, "2.××××", "3.××××" are the
+# attachments' names, not items of the outline. A single attachment is "附件：××××"; a list may
+# also start on the line after a bare "附件：".
+_ATTACHMENT_NOTE = re.compile(r"^附\s*件\s*[:：]\s*(?:([0-9０-９]{1,2})\s*[.．、])?")
+_ATTACHMENT_ITEM = re.compile(r"^([0-9０-９]{1,2})\s*[.．、]")
+_NAME_MAX = 60  # an attachment's name (or the wrapped rest of one) is a short line without a full stop
 HEADING_SEPARATOR = " › "
 # A title longer than this is a sentence, not a title: it is cut with an ellipsis.
 _MAX_TITLE = 40
@@ -136,8 +142,21 @@ def outline(paragraphs: list[Paragraph]) -> list[Block]:
     blocks: list[Block] = []
     stack: list[tuple[int, str]] = []  # (level, title) of the open headings
     offset = 0
+    next_attachment: int | None = None  # the number the next line of a 附件说明 list would have
     for seq, para in enumerate(paragraphs):
         found = heading_marker(para.text)
+        note = _ATTACHMENT_NOTE.match(para.text)
+        if note:
+            rest = para.text[note.end():].strip()
+            next_attachment = int(note.group(1)) + 1 if note.group(1) else (1 if not rest else None)
+        elif next_attachment is not None:
+            item = _ATTACHMENT_ITEM.match(para.text)
+            if len(para.text) > _NAME_MAX or "。" in para.text or (found and not item):
+                next_attachment = None  # the list is over
+            elif item and int(item.group(1)) == next_attachment:
+                found, next_attachment = None, next_attachment + 1
+            elif item:
+                next_attachment = None
         level = marker = title = title_end = None
         if found:
             level, marker = found

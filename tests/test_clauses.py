@@ -64,6 +64,33 @@ def test_outline_builds_heading_paths_and_pops_levels():
     assert blocks[5].heading_path == ("三、保障措施",)
 
 
+def test_the_attachment_list_after_the_body_is_not_part_of_the_outline():
+    # 国家药监局2023年第36号通告: its three items, then the 附件说明 of two attachments.
+    nmpa = outline([Paragraph(t) for t in (
+        "三、国家药品监督管理局要求相关省级药品监督管理部门依据《中华人民共和国药品管理法》，组织对上述企业和单位存在的涉嫌违法行为立案调查，并按规定公开查处结果。",
+        "特此通告。",
+        "附件：1. 14批次不符合规定药品名单",
+        "2. 不符合规定项目的小知识",
+        "国家药监局",
+        "2023年8月15日",
+    )])
+    assert [b.level for b in nmpa] == [1, None, None, None, None, None]
+    assert nmpa[3].heading_path == (nmpa[0].title,)  # the names sit under item 三, not under a "2." of their own
+    # A list set one name a line after a bare 附件：, a long name wrapped onto a line of its own
+    # (西安未央城市建设集团's house style); after the signature the attached text's own items count again.
+    weiyang = outline([Paragraph(t) for t in (
+        "附件：", "1.西安未央城市建设集团有限公司公文行文", "规范性格式模板", "2.西安未央城市建设集团有限公司公文用纸、",
+        "字体字号及页边距对照表", "西安未央城市建设集团有限公司", "附件1", "一、行文规则", "1.行文应当确有必要，讲求实效。",
+    )])
+    assert [b.level for b in weiyang] == [None, None, None, None, None, None, None, 1, 3]
+    # One attachment, written on the 附件 line (大洼区人民政府办公室): the numbered items above stay items.
+    dawa = outline([Paragraph(t) for t in (
+        "1.明確任務，壓實責任。各牽頭單位要緊密結合工作實際。", "2.統籌協調，合力攻堅。各相關單位要加強配合。",
+        "附件:《政府工作报告》任务分解表", "3.这一行不是附件的名称。",
+    )])
+    assert [b.level for b in dawa] == [3, 3, None, 3]
+
+
 def test_clause_frame_offsets_point_at_the_text_and_repeats_are_flagged():
     paras = [
         Paragraph("一、总体要求", page=1),
