@@ -32,3 +32,17 @@ def test_links_that_are_not_attachments_are_left_out_and_generic_texts_take_the_
         ("download.jsp?file=%E9%99%84%E4%BB%B6.ofd&id=7", "附件2：实施细则", ".ofd"),
         ("fj.zip", "附件.zip", ".zip"),
     ]
+
+
+def test_file_links_in_the_page_chrome_are_not_the_notices_unless_they_say_附件():
+    # A TRS-style page: the guide and the annual report are the site's, in its header and footer;
+    # the notice's own attachment sits in the article, and one labelled 附件 in a sidebar is kept.
+    page = (
+        '<html><body><div class="top-nav"><a href="/xxgk/zn.pdf">政府信息公开指南</a></div>'
+        '<div class="article-content"><p>现将实施方案印发给你们。</p>'
+        '<p><a href="/attach/fj1.pdf">湖南省实施方案.pdf</a></p></div>'
+        '<div class="side_bar"><a href="/attach/fj2.xls">附件2：项目清单</a></div>'
+        '<footer><a href="/wzgl/ndbb.xls">网站工作年度报表</a></footer></body></html>'
+    )
+    got = attachment_links(page, BASE)
+    assert [a.url.rsplit("/", 1)[-1] for a in got] == ["fj1.pdf", "fj2.xls"]

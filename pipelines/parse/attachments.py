@@ -3,7 +3,9 @@ are called. Pure: fetching them is the fetch stage's business.
 
 A link is an attachment when its target's extension is one of a document format the parsers read
 (.pdf .doc .docx .wps .xls .xlsx .ofd .zip, also behind a query string), or when its text or the
-text just before it says 附件 and it does not point at another page. The title is the link text
+text just before it says 附件 and it does not point at another page. Links in the page's chrome
+(header, navigation, footer, sidebar: 政府信息公开指南.pdf, 网站年度报表.xls) are not the notice's,
+unless they say 附件. The title is the link text
 with the 附件 label kept ("附件1：重点任务分工表"); a link whose text is only the file name or "下载"
 takes the label before it.
 """
@@ -22,6 +24,14 @@ _LABEL = re.compile(r"附\s*件\s*(\d+|[一二三四五六七八九十]+)?\s*[:�
 _PAGE_SUFFIXES = (".html", ".htm", ".shtml", ".jhtml", ".jsp", ".php", ".asp", ".aspx")
 _GENERIC_TEXT = re.compile(r"^(?:下载|点击下载|附件下载|点击查看|查看|下载附件|点此下载)$")
 _WS = re.compile(r"\s+")
+# Page chrome by element name, or by a whole word of its class/id ("site-footer", "top_nav"; never
+# "article-content"). Narrower than the HTML parser's chrome: a "related" block may hold 相关附件.
+_CHROME_TAGS = {"nav", "header", "footer", "aside"}
+_CHROME = re.compile(
+    r"(?<![a-z])(?:nav|navbar|navi|navigation|menus?|footer|foot|header|head|top[-_]?bar|side[-_]?bar"
+    r"|bread[-_]?crumbs?|crumbs?|copyright|banquan|toolbar|daohang)(?![a-z])",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -53,11 +63,24 @@ def attachment_links(data: bytes | str, base_url: str, content_type: str | None 
         labelled = bool(_LABEL.match(text) or _LABEL.search(before[-12:]))
         if ext is None and (not labelled or path.endswith(_PAGE_SUFFIXES)):
             continue
+        if not labelled and _in_chrome(a):
+            continue
         if url in seen:
             continue
         seen.add(url)
         out.append(Attachment(url, _title(text, before, path), ext))
     return out
+
+
+def _in_chrome(a) -> bool:
+    for parent in a.parents:
+        if parent.name in _CHROME_TAGS:
+            return True
+        classes = parent.get("class") or []
+        attrs = " ".join([*(classes if isinstance(classes, list) else [classes]), str(parent.get("id") or "")])
+        if _CHROME.search(attrs):
+            return True
+    return False
 
 
 def _text_before(a) -> str:
