@@ -59,6 +59,7 @@ class Catalog:
     entries: list[CatalogEntry]
     listings: list = field(default_factory=list)  # list[pipelines.discover.Listing]
     hosts: dict[str, HostLimits] = field(default_factory=dict)
+    roots: list[Path] = field(default_factory=list)  # folders local files may be read from, the catalogue's first
 
 
 class CatalogError(ValueError):
@@ -73,6 +74,7 @@ class CatalogEntry:
     # What readers see: the URL as given, or a file's path relative to the catalogue (never a path
     # of the machine that built the warehouse).
     source_url: str = ""
+    attachment_of: str | None = None  # an attachment a notice page links: that notice's source id
 
     def __post_init__(self) -> None:
         if not self.source_url:
@@ -156,7 +158,7 @@ def load_catalog_file(path: Path) -> Catalog:
         if more:
             lines.append(f"  … and {more} more")
         raise CatalogError("\n".join(lines))
-    return Catalog(entries, listings, hosts)
+    return Catalog(entries, listings, hosts, roots)
 
 
 def _hosts(value: object, path: Path, problems: list[str]) -> dict[str, HostLimits]:
@@ -218,7 +220,7 @@ def _entry(raw: object, n: int, path: Path, roots: list[Path], problems: list[st
         problems.append(f"{where}: {e}")
         return None
     if url.startswith("file://"):
-        problem = _outside_roots(url, roots)
+        problem = outside_roots(url, roots)
         if problem:
             problems.append(f"{where}: {problem}")
     overrides: dict[str, str | date] = {}
@@ -281,7 +283,7 @@ def _date(value: object) -> date | None:
         return None
 
 
-def _outside_roots(url: str, roots: list[Path]) -> str | None:
+def outside_roots(url: str, roots: list[Path]) -> str | None:
     """Why a file URL may not be read, or None: it must resolve to a path inside one of ``roots``."""
     target = Path(unquote(urlparse(url).path)).resolve()
     if any(target == r or r in target.parents for r in roots):

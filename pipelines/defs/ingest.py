@@ -15,6 +15,7 @@ from pipelines.discovery_log import (
     recheck_schedule, record_checks, unlisted, update_withdrawals, write_discovered, write_listing_pages,
     write_withdrawals,
 )
+from pipelines.attachment_log import attachment_entries, find_attachments, read_attachments, write_attachments
 from pipelines.fetch import FetchSettings, PageCache, Politeness, RecheckPolicy, fetch_all, make_client, polite_getter
 from pipelines.fetch_log import latest_good_fetches, log_fetches, write_catalog
 from pipelines.warehouse import utc_now
@@ -96,8 +97,9 @@ def discovered_notices(context: dg.AssetExecutionContext, notices: NoticesConfig
     group_name="ingest",
     kinds={"python", "duckdb"},
     # The UI marks the asset stale when this code changes.
-    code_version=modules_version(["pipelines.fetch", "pipelines.fetch_log", "pipelines.catalog", "pipelines.discovery_log"]),
-    description="Fetch every catalogue entry and discovered notice (HTTP or file) into raw/objects, content-addressed; log fetches in raw.fetches; cached pages due for a re-check are asked conditionally; withdrawn notices in raw.withdrawals.",
+    code_version=modules_version(["pipelines.fetch", "pipelines.fetch_log", "pipelines.catalog", "pipelines.discovery_log",
+                                  "pipelines.attachment_log", "pipelines.parse.attachments"]),
+    description="Fetch every catalogue entry and discovered notice (HTTP or file), and the attachments their pages link (raw.attachments), into raw/objects, content-addressed; log fetches in raw.fetches; cached pages due for a re-check are asked conditionally; withdrawn notices in raw.withdrawals.",
 )
 def fetched_notices(context: dg.AssetExecutionContext, config: FetchConfig, notices: NoticesConfig) -> dg.MaterializeResult:
     catalog = notices.catalog_file()
@@ -106,23 +108,33 @@ def fetched_notices(context: dg.AssetExecutionContext, config: FetchConfig, noti
     with notices.connect() as conn:
         ensure_tables(conn)
         discovered = read_discovered(conn)
-        entries = notices.entries(conn)
+        entries = notices.notice_entries(conn)
         gone = unlisted(discovered)
         previous = latest_good_fetches(conn)
+        known_attachments = read_attachments(conn)
         now = utc_now()
         due = recheck_schedule(conn, RecheckPolicy.from_env(), now)
-        # A notice no longer listed is not asked for again (its page is usually gone too).
-        recheck = lambda e: e.source_id not in gone and (config.recheck_all or due(e))  # noqa: E731
+        # A notice no longer listed is not asked for again (its page is usually gone too), nor are its attachments.
+        recheck = lambda e: (e.attachment_of or e.source_id) not in gone and (config.recheck_all or due(e))  # noqa: E731
+        polite = Politeness(settings, catalog.hosts)
         started = time.monotonic()
-        results = fetch_all(entries, store, previous, force=config.refetch, settings=settings,
-                            polite=Politeness(settings, catalog.hosts), recheck=recheck)
+        results = fetch_all(entries, store, previous, force=config.refetch, settings=settings, polite=polite, recheck=recheck)
         results, reasons = flag_removed_pages(results, previous, store)
+        # Then the files the notices' pages link, fetched the same way (a failed page keeps its last good version's).
+        current = {**previous, **{r.source_id: r for r in results if r.ok}}
+        attachments = find_attachments(entries, current, store, known_attachments, catalog.roots, context.log.warning)
+        linked = attachment_entries(attachments, entries, catalog.roots[0] if catalog.roots else None)
+        linked_results = fetch_all(linked, store, previous, force=config.refetch, settings=settings, polite=polite, recheck=recheck)
+        linked_results, linked_reasons = flag_removed_pages(linked_results, previous, store)
+        results, reasons, entries = [*results, *linked_results], {**reasons, **linked_reasons}, [*entries, *linked]
+        gone |= {e.source_id: gone[e.attachment_of] for e in linked if e.attachment_of in gone}  # withdrawn with their notice
         faults.checkpoint("fetch")  # bytes stored, fetches not logged yet
-        context.log.info(f"fetch: {len(results)} entries in {time.monotonic() - started:.1f}s")
+        context.log.info(f"fetch: {len(results)} entries ({len(linked)} attachments) in {time.monotonic() - started:.1f}s")
         logged = log_fetches(conn, results, previous)
         record_checks(conn, results, now)
         withdrawals = update_withdrawals(read_withdrawals(conn), entries, gone, reasons, results, now)
         write_withdrawals(conn, withdrawals)
+        write_attachments(conn, attachments)
         write_catalog(conn, entries)
     withdrawn = {r["source_id"] for r in withdrawals}
     failed = {r.source_id: r.error for r in results if not r.ok and r.source_id not in withdrawn}
@@ -133,7 +145,8 @@ def fetched_notices(context: dg.AssetExecutionContext, config: FetchConfig, noti
     return dg.MaterializeResult(
         metadata={
             "entries": len(entries),
-            "discovered": len(entries) - len(catalog.entries),
+            "discovered": len(entries) - len(linked) - len(catalog.entries),
+            "attachments": len(linked),
             "downloaded_or_read": sum(1 for r in results if r.ok and not r.from_cache),
             "not_modified": sum(1 for r in results if r.from_cache and r.status_code == 304),
             "from_cache": sum(1 for r in results if r.from_cache and r.status_code != 304),

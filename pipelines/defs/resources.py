@@ -39,11 +39,18 @@ class NoticesConfig(dg.ConfigurableResource):
         """Notices, listings and host limits of the catalogue."""
         return load_catalog_file(Path(self.catalog_path))
 
-    def entries(self, conn: duckdb.DuckDBPyConnection) -> list[CatalogEntry]:
-        """What the pipeline works on: the catalogue's notices and the notices discovered from its listings."""
+    def notice_entries(self, conn: duckdb.DuckDBPyConnection) -> list[CatalogEntry]:
+        """The catalogue's notices and the notices discovered from its listings."""
         from pipelines.discovery_log import all_entries, read_discovered
 
         return all_entries(self.catalog(), read_discovered(conn))
+
+    def entries(self, conn: duckdb.DuckDBPyConnection) -> list[CatalogEntry]:
+        """What the pipeline works on: the notices and the attachments the fetch stage found on them."""
+        from pipelines.attachment_log import attachment_entries, read_attachments
+
+        notices = self.notice_entries(conn)
+        return [*notices, *attachment_entries(read_attachments(conn), notices, Path(self.catalog_path).resolve().parent)]
 
     def store(self) -> RawStore:
         return RawStore(Path(self.raw_dir))
