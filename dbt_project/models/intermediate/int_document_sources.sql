@@ -1,4 +1,4 @@
--- Which sources are the same document, and which of them supplies the clauses.
+-- Which sources are the same document, and which of them supply the clauses.
 --
 -- Sources with the same 文号 are one document. Sources are also one document when they are
 -- near-identical texts that do not contradict each other: at least 80% of the distinct clauses
@@ -8,6 +8,11 @@
 -- The canonical source is the most complete text (characters in non-repeated clauses); sources
 -- within 1% of the most complete count as equal, and then HTML wins (it carries the portal's
 -- metadata), so a small parser change does not flip a document's clause ids between sources.
+--
+-- Attachments (files a notice page links: 附件1：重点任务分工表.docx) take no part in the grouping:
+-- each belongs to the document of the page that links it. An attachment supplies its own clauses
+-- besides the canonical source's, unless it is a copy of that text (80% of its clauses occur in
+-- the canonical source: the signed PDF of the page).
 
 with recursive sources as (
     select
@@ -17,6 +22,7 @@ with recursive sources as (
         issuer,
         nullif(regexp_replace(coalesce(title, ''), '[\s[:punct:]，。、；：？！“”‘’（）《》〔〕【】—…·]', '', 'g'), '') as title_key
     from {{ ref('stg_sources') }}
+    where source_id not in (select source_id from {{ ref('stg_attachments') }})
 ),
 
 clause_keys as (
@@ -34,7 +40,7 @@ clause_keys_kept as (
     -- chance, and pairing every source that holds it would grow with the square of its spread.
     select source_id, clause_key
     from clause_keys
-    where length(clause_key) >= 8
+    where length(clause_key) >= 8 and source_id in (select source_id from sources)
     qualify count(*) over (partition by clause_key) <= {{ var('grouping_max_copies', 12) }}
 ),
 
@@ -117,6 +123,50 @@ ranked as (
     from keyed as k
     inner join sources as s using (source_id)
     left join completeness as c using (source_id)
+),
+
+notices as (
+    select
+        document_key,
+        source_id,
+        format,
+        body_chars,
+        row_number() over (
+            partition by document_key
+            order by (body_chars >= 0.99 * max_body_chars) desc, (format = 'html') desc, body_chars desc, source_id
+        ) = 1 as is_canonical
+    from ranked
+),
+
+attachments as (
+    -- An attachment whose page was not parsed (yet) stays together under that page's id.
+    select
+        coalesce(n.document_key, 'source:' || a.attachment_of) as document_key,
+        a.source_id,
+        s.format,
+        coalesce(c.body_chars, 0) as body_chars,
+        a.attachment_of,
+        a.attachment_title,
+        a.attachment_position
+    from {{ ref('stg_attachments') }} as a
+    inner join {{ ref('stg_sources') }} as s using (source_id)
+    left join notices as n on n.source_id = a.attachment_of
+    left join completeness as c on c.source_id = a.source_id
+),
+
+copies as (
+    -- Attachments that repeat the canonical text: most of their clauses are in it.
+    select a.source_id
+    from attachments as a
+    inner join clause_keys as k on k.source_id = a.source_id and length(k.clause_key) >= 8
+    left join (
+        select n.document_key, k.clause_key
+        from notices as n
+        inner join clause_keys as k using (source_id)
+        where n.is_canonical
+    ) as canon on canon.document_key = a.document_key and canon.clause_key = k.clause_key
+    group by a.source_id
+    having count(canon.clause_key) >= 0.8 * count(*)
 )
 
 select
@@ -125,8 +175,22 @@ select
     source_id,
     format,
     body_chars,
-    row_number() over (
-        partition by document_key
-        order by (body_chars >= 0.99 * max_body_chars) desc, (format = 'html') desc, body_chars desc, source_id
-    ) = 1 as is_canonical
-from ranked
+    is_canonical,
+    is_canonical as supplies_clauses,
+    null::varchar as attachment_of,
+    null::varchar as attachment_title,
+    null::integer as attachment_position
+from notices
+union all
+select
+    substr(md5(document_key), 1, 16),
+    document_key,
+    source_id,
+    format,
+    body_chars,
+    false,
+    source_id not in (select source_id from copies),
+    attachment_of,
+    attachment_title,
+    attachment_position
+from attachments

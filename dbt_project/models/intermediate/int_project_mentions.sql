@@ -1,4 +1,4 @@
--- Project mentions of each document's canonical source, with the project they name and a category.
+-- Project mentions of each document's canonical source and attachments, with the project they name and a category.
 --
 -- The category comes from seed project_categories: the highest-priority pattern found in the
 -- normalised name; failing that, in the run's list noun (…等铁路项目); failing that, in the
@@ -8,7 +8,7 @@ with mentions as (
     select m.*, ds.document_id
     from {{ ref('stg_project_mentions') }} as m
     inner join {{ ref('int_document_sources') }} as ds
-        on ds.source_id = m.source_id and ds.is_canonical
+        on ds.source_id = m.source_id and ds.supplies_clauses
 ),
 
 matches as (

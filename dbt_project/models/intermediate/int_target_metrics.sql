@@ -1,4 +1,4 @@
--- Targets of each document's canonical source, named by seed metric_dictionary.
+-- Targets of each document's canonical source and attachments, named by seed metric_dictionary.
 --
 -- A quantitative target or milestone whose phrase contains a dictionary phrase gets that metric
 -- (the longest phrase wins: 省会城市高速铁路互联互通 over a shorter one). Others keep their phrase
@@ -9,7 +9,7 @@ with targets as (
     select t.*, ds.document_id
     from {{ ref('stg_targets') }} as t
     inner join {{ ref('int_document_sources') }} as ds
-        on ds.source_id = t.source_id and ds.is_canonical
+        on ds.source_id = t.source_id and ds.supplies_clauses
     where not exists (
         select 1 from {{ ref('int_quality_issues') }} as q
         where q.check_name = 'target_year' and q.row_id = t.target_id

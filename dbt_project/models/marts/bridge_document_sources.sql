@@ -1,8 +1,12 @@
--- Documents × sources: each source (HTML page, PDF) a document was read from.
+-- Documents × sources: each source (HTML page, PDF, an attachment its page links) a document was read from.
 select
     ds.document_id,
     ds.source_id,
     ds.is_canonical,
+    ds.supplies_clauses,
+    ds.attachment_of,
+    ds.attachment_title,
+    ds.attachment_position,
     s.format,
     s.url as source_url,
     s.content_sha256,

@@ -13,7 +13,7 @@ with refs as (
         case r.relation when 'forwards' then 4 when 'implements' then 3 when 'repeals' then 2 else 1 end as relation_rank
     from {{ ref('stg_document_references') }} as r
     inner join {{ ref('int_document_sources') }} as ds
-        on ds.source_id = r.source_id and ds.is_canonical
+        on ds.source_id = r.source_id and ds.supplies_clauses
 ),
 
 refs_in_clauses as (

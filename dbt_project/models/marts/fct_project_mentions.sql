@@ -1,4 +1,4 @@
--- One row per project mention in each document's canonical source, with its provenance.
+-- One row per project mention in each document's canonical source and attachments, with its provenance.
 select
     m.mention_id,
     m.project_id,

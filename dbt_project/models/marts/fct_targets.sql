@@ -1,4 +1,4 @@
--- One row per target of each document (canonical source): quantitative targets, milestones,
+-- One row per target of each document (canonical source and attachments): quantitative targets, milestones,
 -- plan periods and deadlines, with the metric the dictionary names and the document's date.
 select
     t.target_id,

@@ -1,4 +1,4 @@
--- One row per task of each document (from its canonical source), with its provenance and how
+-- One row per task of each document (from its canonical source and its attachments), with its provenance and how
 -- many agencies its note names in each role.
 with counts as (
     select
@@ -44,7 +44,7 @@ select
     q.detail as quality_issue
 from {{ ref('stg_tasks') }} as t
 inner join {{ ref('int_document_sources') }} as ds
-    on ds.source_id = t.source_id and ds.is_canonical
+    on ds.source_id = t.source_id and ds.supplies_clauses
 inner join {{ ref('stg_sources') }} as s on s.source_id = t.source_id
 left join counts as c using (task_id)
 left join {{ ref('int_quality_issues') }} as q

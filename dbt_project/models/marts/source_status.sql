@@ -48,6 +48,7 @@ select
     coalesce(q.quality_issues, []) as quality_issues,
     ds.document_id,
     ds.is_canonical,
+    att.attachment_of,
     w.withdrawn_since,
     w.withdrawn_reason,
     case
@@ -69,5 +70,6 @@ left join last_fetch as lf using (source_id)
 left join last_good_fetch as g using (source_id)
 left join stages as st using (source_id)
 left join {{ ref('int_document_sources') }} as ds using (source_id)
+left join {{ ref('stg_attachments') }} as att using (source_id)
 left join quality as q using (source_id)
 left join {{ ref('stg_withdrawals') }} as w using (source_id)
