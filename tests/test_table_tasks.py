@@ -140,3 +140,34 @@ def test_a_table_written_one_cell_a_paragraph_gives_tasks_with_guide_agencies():
             assert full_text[a["char_start"] : a["char_end"]] == a["mention"]
     # The section title and the header are no tasks; nothing else of the body became one from those rows.
     assert not any("知识产权保护方面" in t for t in tasks["text"].to_list())
+
+
+def _saved_by_libreoffice(data: bytes, source_ext: str, target: str, tmp_path) -> bytes:
+    """The file as LibreOffice saves it in a 97-2003 format (target: "doc" or "xls")."""
+    import subprocess
+
+    from pipelines.parse import legacy
+
+    binary = legacy.soffice()
+    assert binary, "LibreOffice (soffice) is needed: apt-get install libreoffice-writer-nogui libreoffice-calc-nogui, as .ci/run does"
+    src = tmp_path / f"fj.{source_ext}"
+    src.write_bytes(data)
+    subprocess.run([binary, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/profile",
+                    "--convert-to", target, "--outdir", str(tmp_path), str(src)], check=True, capture_output=True, timeout=180)
+    return (tmp_path / f"fj.{target}").read_bytes()
+
+
+def test_word_97_and_excel_97_task_tables_give_the_same_tasks(tmp_path):
+    # .doc read through LibreOffice, .xls by xlrd; the merged lead cell survives both.
+    for data, url in (
+        (_saved_by_libreoffice(office.task_docx(), "docx", "doc", tmp_path), "https://x.gov.cn/fj1.doc"),
+        (_saved_by_libreoffice(office.task_xlsx(), "xlsx", "xls", tmp_path), "https://x.gov.cn/fj2.xls"),
+    ):
+        assert data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE2 compound file, not a renamed .docx
+        src, _ = _stage_input(data, url)
+        out = TASKS.extract(src)
+        tasks, agencies = out["tasks"], out["task_agencies"]
+        assert tasks["text"].to_list() == [t["task"] for t in office.EXPECTED], url
+        assert tasks["deadline"].to_list() == [t["deadline"] for t in office.EXPECTED], url
+        seq_of = dict(zip(tasks["task_id"], tasks["seq"]))
+        assert [(seq_of[r["task_id"]], r["role"], r["mention"], r["name"]) for r in agencies.to_dicts()] == EXPECTED_AGENCIES, url
