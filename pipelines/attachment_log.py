@@ -19,7 +19,7 @@ import polars as pl
 from pipelines.catalog import CatalogEntry, outside_roots, portable_url
 from pipelines.code_version import modules_version
 from pipelines.fetch import FetchResult
-from pipelines.parse.attachments import attachment_links
+from pipelines.parse.attachments import attachment_links, may_link_files
 from pipelines.parse.registry import detect_format
 from pipelines.rawstore import RawStore
 from pipelines.warehouse import RAW_SCHEMA, replace_table, table_exists
@@ -76,7 +76,7 @@ def find_attachments(
             continue
         try:
             data = store.get(fetch.sha256)
-            if detect_format(data, fetch.content_type, entry.url) != "html":
+            if not may_link_files(data) or detect_format(data, fetch.content_type, entry.url) != "html":
                 continue
             links = attachment_links(data, fetch.final_url or entry.url, fetch.content_type)
         except Exception as e:  # noqa: BLE001 (one unreadable page must not stop the fetch stage)

@@ -46,3 +46,15 @@ def test_file_links_in_the_page_chrome_are_not_the_notices_unless_they_say_附�
     )
     got = attachment_links(page, BASE)
     assert [a.url.rsplit("/", 1)[-1] for a in got] == ["fj1.pdf", "fj2.xls"]
+
+
+def test_the_quick_look_passes_every_page_that_may_link_a_file_and_skips_the_rest():
+    from pipelines.parse.attachments import may_link_files
+
+    linking = [office.notice_page_html(), '<a href="/A/FJ1.PDF">实施方案</a>'.encode("gb18030"),
+               '<a href="x.doc">方案</a>'.encode("utf-16")]
+    for page in linking:
+        assert may_link_files(page) and attachment_links(page, BASE), page[:40]
+    # A 附件 label in GBK or Big5 (the link may be a download script without an extension).
+    assert may_link_files("<p>附件：项目清单</p>".encode("gb18030")) and may_link_files("<p>附件：項目清單</p>".encode("big5"))
+    assert not may_link_files("<p>各地级以上市人民政府：现将方案印发给你们。</p>".encode("gb18030"))

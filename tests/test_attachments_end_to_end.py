@@ -1,10 +1,11 @@
 """A notice page on 127.0.0.1 whose work is in its attachments, through the whole pipeline.
 
-The page (the only catalogue entry) links, in its 附件 block, the task table as DOCX, XLSX, a ruled
+The page links, in its 附件 block, the task table as DOCX, XLSX, a ruled
 two-page PDF with a merged lead cell, a ZIP of the three, the notice itself as OFD, a truncated
 DOCX and a file the server no longer has. Its header and footer link the site's own PDFs, and one
 link points at a local file. The tasks expected from every table are written by hand in
-office_synth.EXPECTED.
+office_synth.EXPECTED. A second page carries the table in its own HTML and links the same DOCX:
+that attachment repeats the page and adds nothing.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import pytest
 import office_synth as office
 
 PAGE_PATH = "/zwgk/wjk/content/post_4417.html"
+INLINE_PATH = "/zwgk/wjk/content/post_4418.html"
 ATTACHMENTS = [  # (file, link text, what the server answers)
     ("fj1.docx", "1.广东省综合交通重点任务分工表", office.task_docx()),
     ("fj2.xlsx", "2.广东省综合交通重点任务分工表（表格）", office.task_xlsx()),
@@ -42,9 +44,18 @@ def notice_page() -> bytes:
     ).encode("utf-8")
 
 
-def catalogue(tmp_path: Path, url: str) -> Path:
+def inline_page() -> bytes:
+    return (
+        '<html><head><meta charset="utf-8"><title>关于印发重点任务分工表的通知</title></head><body><div id="zoom">'
+        "<p>粤府办〔2024〕13号</p><p>各地级以上市人民政府，省政府各部门：</p><p>现将重点任务分工表印发给你们，请认真贯彻执行。</p>"
+        f'{office.task_table_html()}<p>附件：<a href="/copies/fj1.docx">重点任务分工表</a></p></div></body></html>'
+    ).encode("utf-8")
+
+
+def catalogue(tmp_path: Path, url: str, inline_url: str) -> Path:
     path = tmp_path / "catalog.yaml"
-    path.write_text(f"notices:\n  - {{id: gd-tz-2024-12, url: '{url}'}}\n", encoding="utf-8")
+    path.write_text(f"notices:\n  - {{id: gd-tz-2024-12, url: '{url}'}}\n  - {{id: gd-tz-2024-13, url: '{inline_url}'}}\n",
+                    encoding="utf-8")
     return path
 
 
@@ -61,7 +72,9 @@ def site(tmp_path, http_server):
             http_server.serve(f"/attach/{name}", (200, {"Content-Type": "application/octet-stream"}, data))
     http_server.serve("/xxgk/guide.pdf", (200, {"Content-Type": "application/pdf"}, office.task_table_pdf()))
     http_server.serve("/wzgl/ndbb.xls", (200, {"Content-Type": "application/vnd.ms-excel"}, b"not read"))
-    return http_server, catalogue(tmp_path, page_url)
+    inline_url = http_server.serve(INLINE_PATH, (200, {"Content-Type": "text/html; charset=utf-8"}, inline_page()))
+    http_server.serve("/copies/fj1.docx", (200, {"Content-Type": "application/octet-stream"}, office.task_docx()))
+    return http_server, catalogue(tmp_path, page_url, inline_url)
 
 
 def test_a_pages_attachments_are_fetched_parsed_and_listed_under_its_notice(materialize, site, tmp_path, monkeypatch):
@@ -77,13 +90,14 @@ def test_a_pages_attachments_are_fetched_parsed_and_listed_under_its_notice(mate
         assert fetched[f"{server.base_url}/attach/{name}"] is (data is not None)
     assert server.hits("/xxgk/guide.pdf") == 0 and server.hits("/wzgl/ndbb.xls") == 0
     assert not any(url.startswith("file:") for url in fetched)
-    links = rows(warehouse, "select position, title, extension from raw.attachments order by position")
+    links = rows(warehouse, """select position, title, extension from raw.attachments
+                               where parent_source_id = 'gd-tz-2024-12' order by position""")
     assert links == [(n, text, "." + name.rsplit(".", 1)[1]) for n, (name, text, _) in enumerate(ATTACHMENTS, start=1)]
 
     # One document: the page's metadata (not the OFD's 粤府〔2024〕8号), its attachments in page order.
     (doc,) = rows(warehouse, """select document_id, doc_number, canonical_source_id, attachment_count,
                                        [a.title for a in attachments], [a.format for a in attachments]
-                                from marts.dim_documents""")
+                                from marts.dim_documents where canonical_source_id = 'gd-tz-2024-12'""")
     document_id, doc_number, canonical, count, titles, formats = doc
     assert (doc_number, canonical, count) == ("粤府办〔2024〕12号", "gd-tz-2024-12", len(PARSED))
     assert titles == [text for name, text, _ in ATTACHMENTS if name in PARSED]
@@ -103,15 +117,25 @@ def test_a_pages_attachments_are_fetched_parsed_and_listed_under_its_notice(mate
     expected = [{k: e[k] for k in ("task", "lead", "co", "deadline")} for e in office.EXPECTED]
     for name, text, _ in ATTACHMENTS[:3]:
         assert [{k: t[k] for k in expected[0]} for t in by_source[text]] == expected, name
-        assert [t["row"] for t in by_source[text]] == [1, 2, 3, 4, 5]
+        assert [t["row"] for t in by_source[text]] == [1, 2, 3, 4, 5], name
     pdf_pages = [t["page"] for t in by_source[ATTACHMENTS[2][1]]]
     assert pdf_pages == sorted(pdf_pages) and set(pdf_pages) == {1, 2}  # the table runs over two pages
     assert [{k: t[k] for k in expected[0]} for t in by_source[ATTACHMENTS[3][1]]] == expected * 3  # the ZIP's three
-    # The OFD notice's prose tasks are the document's too; the page's own text has none.
+    # The OFD notice's prose tasks are the document's too.
     ofd = rows(warehouse, """select t.note_text from marts.fct_tasks t join marts.bridge_document_sources s using (source_id)
                              where s.attachment_title = ? order by t.seq""", [ATTACHMENTS[4][1]])
     assert ofd == [("（省发展改革委牵头，省交通运输厅配合）",), ("（省交通运输厅牵头）",)]
+    # The page itself assigns nothing: the 附件说明 list on it is not a list of work items.
     assert rows(warehouse, "select count(*) from marts.fct_tasks where source_id = 'gd-tz-2024-12'") == [(0,)]
+
+    # The second page's HTML table gives the same tasks; its DOCX only repeats them, so it is listed
+    # but adds no task of its own.
+    (inline,) = rows(warehouse, """select document_id, [a.supplies_clauses for a in attachments] from marts.dim_documents
+                                   where canonical_source_id = 'gd-tz-2024-13'""")
+    assert inline[1] == [False]
+    inline_tasks = rows(warehouse, """select t.source_id, t.text, t.deadline from marts.fct_tasks t
+                                      where t.document_id = ? order by t.seq""", [inline[0]])
+    assert inline_tasks == [("gd-tz-2024-13", e["task"], e["deadline"]) for e in office.EXPECTED]
 
     # The broken ones are readable errors of their own sources, under their notice.
     status = dict(rows(warehouse, """select split_part(url, '/', -1), status || ' | ' || coalesce(parse_error, last_fetch_error, '')
@@ -128,7 +152,7 @@ def test_a_pages_attachments_are_fetched_parsed_and_listed_under_its_notice(mate
     assert again.success
     (fetch,) = again.asset_materializations_for_node("fetched_notices")
     (parse,) = again.asset_materializations_for_node("parsed_notices")
-    assert fetch.metadata["attachments"].value == len(ATTACHMENTS)
+    assert fetch.metadata["attachments"].value == len(ATTACHMENTS) + 1
     assert fetch.metadata["downloaded_or_read"].value == 0
     assert parse.metadata["parsed"].value == 0
     assert {name: server.hits(f"/attach/{name}") for name in PARSED} == hits

@@ -34,6 +34,20 @@ _CHROME = re.compile(
 )
 
 
+# "附件" in the encodings Chinese portals serve; the extensions are ASCII in all of them.
+_HINTS = tuple(e.encode() for e in EXTENSIONS) + tuple("附件".encode(c) for c in ("utf-8", "gb18030", "big5"))
+
+
+def may_link_files(data: bytes) -> bool:
+    """A quick look at the bytes: False when the page cannot link an attachment (no file extension
+    and no 附件 anywhere in it), so most pages need not be parsed for links. UTF-16 pages are
+    always looked at."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    lowered = data.lower()
+    return any(hint in lowered for hint in _HINTS)
+
+
 @dataclass(frozen=True)
 class Attachment:
     url: str  # absolute
