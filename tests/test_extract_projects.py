@@ -248,3 +248,30 @@ def test_project_runs_as_work_reports_write_them(sentence, names):
 )
 def test_places_and_rivers_in_a_listed_run_are_not_project_names(sentence):
     assert projects_of(sentence).height == 0
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # Roads named by their code, lower-case as the portal printed them; 做好…前期工作 is
+        # preliminary work (咸安区 2023 work report).
+        ("推进s356横沟至黄沙铺改扩建二期、s319咸赵线陈家沟段达标提质改造工程,做好g351双溪至横沟段改扩建项目前期工作。",
+         [("s356横沟至黄沙铺改扩建二期", "construction"), ("s319咸赵线陈家沟段达标提质改造工程", "construction"),
+          ("g351双溪至横沟段改扩建项目", "preliminary")]),
+        # Two verbs in a row: 迁建 belongs to the verb, not to the airport's name (民航局综合司, 2023).
+        ("下一步,我局将积极配合贵委,加快推进迁建龙岩机场项目前期工作,并在项目可行性研究阶段按照投资政策积极研究予以资金支持。",
+         [("龙岩机场项目", "preliminary")]),
+        # A 服务中心 is a building; 迁建 opens a run like 新建 (大竹县 2016 livelihood projects table).
+        ("建成县残疾人综合服务中心。", [("县残疾人综合服务中心", "completion")]),
+        ("迁建县政务服务中心。", [("县政务服务中心", "construction")]),
+    ],
+)
+def test_road_codes_verb_chains_and_service_centres(sentence, expected):
+    assert projects_of(sentence).select("name", "stage").rows() == expected
+
+
+def test_a_road_code_is_a_road_and_a_service_is_still_no_project():
+    assert category_of({"name_normalized": "G351双溪至横沟段改扩建"}) == "road"
+    assert category_of({"name_normalized": "s356横沟至黄沙铺改扩建二期"}) == "road"
+    assert projects_of("推进政务服务标准化建设。").height == 0
+    assert projects_of("推进S型曲线优化。").height == 0  # a letter and no number is no road code

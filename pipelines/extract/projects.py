@@ -45,7 +45,8 @@ PROJECT_SCHEMA: dict[str, pl.DataType] = {
 _ADVERBS = "加快|积极|大力|共同|扎实|继续|有序|稳步|全力|着力|协同|联合|合力|重点|深入|进一步|争取|力争|适时|全面"
 _SEGMENT_SEPARATORS = ",;:。!?"
 # An item is not a project when it is a description rather than a name.
-_DESCRIPTIVE = re.compile(r"[的《》“”\"]|建设|发展|水平|机制|体系|标准|试点|能力|服务|功能|共建")
+# 服务中心 and 服务站 are buildings (县残疾人综合服务中心), not a service.
+_DESCRIPTIVE = re.compile(r"[的《》“”\"]|建设|发展|水平|机制|体系|标准|试点|能力|服务(?!中心|站)|功能|共建")
 # Generic heads: 支线机场, 快速通道, 三大科技创新合作区 name a kind of thing, not one project.
 _GENERIC_START = re.compile(
     r"^(?:区域|一批|若干|各类|各种|有关|相关|重大|重点|现有|既有|其他|城市|农村|省际|跨区域|跨省|国际|信息|"
@@ -57,6 +58,9 @@ _VERB_START = re.compile(
 )
 # Words after a project's head noun that name the work on it (湛海铁路扩能工程).
 _TRAILING_WORK = re.compile(r"(?:工程|项目|扩能|改造|电气化|扩建|改扩建|升级|迁建|整治|提质|达标|[一二三四]期)+$")
+# A national, provincial or county road is named by its code (G351, S356 横沟至黄沙铺段, X012), in
+# either case as portals print it.
+_ROAD_CODE = re.compile(r"^[GSXgsx]\d{1,4}(?![\d.])")
 _ENDPOINTS = re.compile(r"[^\-—至]{2,}(?:至|-|—)[^\-—至]{2,}")
 _DASHES = re.compile(r"[-—–―－~〜]+|至")
 _PARENS = re.compile(r"\([^()]*\)")
@@ -81,7 +85,8 @@ def _stage_verbs() -> tuple[re.Pattern[str], dict[str, _Verb], list[_Verb]]:
         key=lambda v: -len(v.text),
     )
     core = "|".join(sorted(map(re.escape, before), key=len, reverse=True))
-    prefix = re.compile(rf"(?:{_ADVERBS}){{0,2}}(?P<core>{core})")
+    # A second verb may follow the first (加快推进迁建龙岩机场项目): it is part of the verb, never of the name.
+    prefix = re.compile(rf"(?:{_ADVERBS}){{0,2}}(?P<core>{core})(?P<then>{core})?")
     return prefix, before, after
 
 
@@ -108,6 +113,8 @@ def _has_category_word(name: str) -> bool:
 def _ends_with_category(name: str) -> bool:
     """The name's head noun is a category word (中珠澳沿江高速, 湛海铁路扩能工程)."""
     head = _TRAILING_WORK.sub("", _PARENS.sub("", name)) or name
+    if _ROAD_CODE.match(head) and len(head) > 4:
+        return True
     return _has_category_word(head) and any(re.search(f"(?:{p.pattern})$", head) for p in _category_patterns())
 
 
@@ -242,7 +249,8 @@ def _runs_in_clause(view: str, continuation: str = "") -> list[_Run]:
         if seg_start > own_end:
             break
         for m in prefix.finditer(view, seg_start, seg_end):
-            run = _parse_run(view, m.start(), m.end(), before[m.group("core")], seg_end)
+            verbs = [before[v] for v in (m.group("core"), m.group("then")) if v]
+            run = _parse_run(view, m.start(), m.end(), max(verbs, key=lambda v: v.priority), seg_end)
             if run is not None and all(b <= own_end for _, b in run.items):
                 runs.append(run)
                 break
