@@ -308,3 +308,58 @@ def test_goal_lists_of_annual_plans(text, document_date, expected):
 )
 def test_no_quantity_where_none_is_promised(text):
     assert _quantitative(targets_of(text, date(2025, 2, 1))) == []
+
+
+def _goals(df: pl.DataFrame) -> list[tuple]:
+    return [(r["kind"], r["metric_phrase"], r["target_year"], r["value"]) for r in df.iter_rows(named=True)
+            if r["kind"] in ("quantitative", "milestone")]
+
+
+def test_the_items_under_a_heading_of_goals_are_goals_with_or_without_a_number():
+    # Numbered items of 主要预期目标 (咸安区 2023; 立山区 2023, whose heading names no year: the
+    # report's does): a goal without a number counts too, and the item's number is not its metric.
+    xianan = targets_of("\n".join([
+        "一、2023年全区经济社会发展主要预期目标",
+        "6.一般公共预算收入增长12%以上。(责任领导:杜新国;牵头单位:区财政局、区税务局)",
+        "7.城乡居民收入增长与经济增长基本同步。(责任领导:杜新国、丁玲;牵头单位:区发改局、区农业农村局)",
+    ]), date(2023, 2, 1))
+    assert _goals(xianan) == [("quantitative", "一般公共预算收入", 2023, 12.0),
+                              ("milestone", "城乡居民收入增长与经济增长基本同步", 2023, None)]
+    lishan = targets_of("\n".join([
+        "鞍山市立山区2023年政府工作报告重点工作任务分解",
+        "一、经济社会发展的主要预期目标",
+        "5.一般公共预算收入增长8%左右。", "牵头单位:区财政局",
+        "6.居民收入增长与经济增长基本同步。", "牵头单位:区发改局",
+    ]), date(2023, 2, 20))
+    assert _goals(lishan) == [("quantitative", "一般公共预算收入", 2023, 8.0),
+                              ("milestone", "居民收入增长与经济增长基本同步", 2023, None)]
+
+
+def test_an_item_title_outside_a_heading_of_goals_names_work_not_a_goal():
+    # (广东省 2017: a work section's item titles are actions and states of the work, not goals.)
+    df = targets_of("\n".join([
+        "2017年重点工作任务分解", "二、重点任务", "（三）基础设施互联互通更加完善。", "加快建设铁路。",
+    ]), date(2017, 1, 20))
+    assert [r for r in _goals(df) if r[0] == "milestone"] == []
+
+
+def test_an_annual_plans_task_table_lists_its_growth_goals_under_the_plans_year():
+    # 嘉兴市 2023: the task table's rows are "序号 goal"; the table title gives the year.
+    df = targets_of("\n".join([
+        "2023年政府工作报告重点工作责任分解", "序号 主要工作任务 责任单位",
+        "1 地区生产总值增长6%左右。 市发展改革委", "2022年地区生产总值增长2.5%。",
+    ]), date(2023, 3, 1))
+    assert _goals(df) == [("quantitative", "地区生产总值", 2023, 6.0)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # An agency's own next step in a reply letter (国办函〔2004〕25号), not a goal for 2004.
+        "（一）关于加大对荆南四河堤防建设投资比例问题。1999年以来，发展改革委已在国债中安排该项目2亿元，其中2003年安排了9000万元。2004年发展改革委将会同水利部根据全国水利建设任务情况，认真进行研究，给予适当支持。",
+        # An exemption until a date (国办发〔2018〕124号), not a goal for 2020.
+        "（二十七）经省级人民政府批准，2020年年底前省属重点文化企业可免缴国有资本收益。",
+    ],
+)
+def test_an_agencys_next_step_and_an_exemption_are_not_goals(text):
+    assert [r for r in _goals(targets_of(text, date(2004, 2, 1))) if r[0] == "milestone"] == []

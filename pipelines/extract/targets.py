@@ -27,6 +27,7 @@ import polars as pl
 
 from pipelines.extract._textview import TextView
 from pipelines.model import Paragraph
+from pipelines.outline import heading_marker
 from pipelines.textnorm import normalize_text
 
 TARGET_SCHEMA: dict[str, pl.DataType] = {
@@ -206,8 +207,16 @@ def _phrase_start(view: str, end: int, floor: int) -> int:
     return i
 
 
+_ROW_SERIAL = re.compile(r"\d{1,3}(?=[\u4e00-\u9fff])(?![个家所项座条套辆户人张台艘万亿千百年月日号])")
+
+
 def _clean_metric(view: str, start: int, end: int) -> tuple[int, int]:
-    """Drop leading hedges and function words (争取, 使, 将, 实现 …) from a metric phrase."""
+    """Drop an item's outline marker (1. （一）) and leading hedges and function words (争取, 使, 将,
+    实现 …) from a metric phrase."""
+    if start == 0:  # an item's marker, or a task table row's 序号 cell ("1 地区生产总值增长6%左右")
+        marker = heading_marker(view[start:end])
+        serial = _ROW_SERIAL.match(view, start, end)
+        start += len(marker[1]) if marker else serial.end() if serial else 0
     m = re.match(rf"(?:{_HEDGES}|使|让|将|把|实现|全面)*", view[start:end])
     start += m.end() if m else 0
     return start, end
@@ -393,10 +402,11 @@ _OUTCOME_STATE = re.compile(
 # Not a goal: the notice's own paperwork and exhortations (分解方案, 目标任务圆满完成, 进行督办), a date.
 _NOT_A_GOAL = re.compile(
     r"分解|方案|通知|报告|计划表|分工|目标任务|任务目标|督办|督查|通报|报送|报经|进行|开局之年|\d{1,2}月\d{1,2}日|[是为]$|\d"
+    r"|(?:委|部|局|厅|署|办)将"  # an agency's own next step (2004年发展改革委将会同水利部…), not a goal
 )
 _MIN_GOAL, _MAX_GOAL = 6, 90
 # The anchor is a date (至2023年12月31日止) or an eligibility window, not a target year.
-_NOT_A_TARGET_SCOPE = re.compile(r"\d{1,2}月\d{1,2}日|[^,;:。]{0,12}?(?:免征|减征|免税|减半|止)")
+_NOT_A_TARGET_SCOPE = re.compile(r"\d{1,2}月\d{1,2}日|[^,;:。]{0,12}?(?:免征|减征|免缴|免税|减半|止)")
 _REPORTED = re.compile(r"连续[一二三四五六七八九十\d]+年|(?<![a-z])了(?![解])|已经|随着")
 
 
@@ -572,6 +582,12 @@ def _item_kind(view: str) -> str | None:
 # Words of a section or sentence that states goals (主要目标, 预期目标, 发展目标, 指标).
 _GOALS = re.compile(r"目标|指标")
 # The year of an annual plan (2023年…政府工作报告, …2023年重点工作任务分解方案, 2024年工作要点).
+# A clause that is nothing but a growth goal, as an annual plan's task table lists them ("1 地区生产
+# 总值增长6%左右。", "3.固定资产投资增长10%以上"): the plan's year governs it.
+_LISTED_GOAL = re.compile(
+    r"^(?:\d{1,3}[.、]?|[(（]?[一二三四五六七八九十]+[)）、])?[^\d,;:。()“”《》]{2,20}?(?:增长|增速|提高|下降|降低|达到|控制在)"
+    r"\d+(?:\.\d+)?%(?:[-—~至]\d+(?:\.\d+)?%)?(?:左右|以上|以内|以下)?[。;]?$"
+)
 _PLAN_YEAR = re.compile(r"(\d{4})年[^。;]{0,30}?(?:政府工作报告|重点工作|工作要点|工作计划|任务分解|责任分工|分工方案|年度计划|主要预期目标)")
 
 
@@ -648,12 +664,15 @@ def extract_targets(
         # it: the paragraph's, the list's, its heading's, or, under a 目标 heading, the plan's.
         # (a list's year governs the first sentence of each item: its goal, not the elaboration)
         scope = para_scope or (list_scope if first_of_item else None) or _heading_scope(clause["heading_titles"], ref_year)
-        if scope is None and plan_year and _GOALS.search(" ".join(clause["heading_titles"] or []) + v):
+        if scope is None and plan_year and (_GOALS.search(" ".join(clause["heading_titles"] or []) + v) or _LISTED_GOAL.match(v)):
             scope = Scope(plan_year)
         pre_end = anchors[0][0] if anchors else len(v)
         if scope is not None and bullet is None and pre_end > 0:
             found = scoped_targets(v, 0, pre_end, scope.year, scope.approx, scope.hedge, first_is_goal=False)
-            if clause["is_heading"]:  # a numbered item's title: its quantity (（一）地区生产总值增长7%以上), no goals
+            # A numbered item's title gives its quantity (（一）地区生产总值增长7%以上), not a goal: section
+            # titles name work. Under a heading of goals (一、2023年主要预期目标) each item is one, and its
+            # title may state it without a number (7.城乡居民收入增长与经济增长基本同步).
+            if clause["is_heading"] and not _GOALS.search(" ".join((clause["heading_titles"] or [])[:-1])):
                 found = [r for r in found if r.kind == "quantitative"]
             rows += [r for r in found if not any(t.start < r.end and r.start < t.end for t in rows)]
         elif not clause["is_heading"]:
