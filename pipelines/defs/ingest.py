@@ -8,6 +8,7 @@ from collections.abc import Callable
 import dagster as dg
 
 from pipelines import faults
+from pipelines.attachment_log import attachment_entries, find_attachments, read_attachments, write_attachments
 from pipelines.code_version import modules_version
 from pipelines.discover import discover
 from pipelines.discovery_log import (
@@ -15,7 +16,6 @@ from pipelines.discovery_log import (
     recheck_schedule, record_checks, unlisted, update_withdrawals, write_discovered, write_listing_pages,
     write_withdrawals,
 )
-from pipelines.attachment_log import attachment_entries, find_attachments, read_attachments, write_attachments
 from pipelines.fetch import FetchSettings, PageCache, Politeness, RecheckPolicy, fetch_all, make_client, polite_getter
 from pipelines.fetch_log import latest_good_fetches, log_fetches, write_catalog
 from pipelines.warehouse import utc_now
