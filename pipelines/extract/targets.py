@@ -48,7 +48,7 @@ TARGET_SCHEMA: dict[str, pl.DataType] = {
     "step": pl.Int32,  # 第一步 → 1 in staged goals
     "base_year": pl.Int32,  # 比2010年翻一番 → 2010
     "recurrence": pl.String,  # yearly | half-yearly | quarterly | monthly
-    "deadline": pl.String,  # ISO date (2018-12-31) or recurring month-days (--06-30;--12-31)
+    "deadline": pl.String,  # ISO date (2018-12-31) or recurring month-days (--06-30;--12-31) or days (---28)
     "statement": pl.String,  # the sentence (clause) the target is in
     "char_start": pl.Int32,  # offsets of the target expression into the notice's full text
     "char_end": pl.Int32,
@@ -141,11 +141,14 @@ _PERIOD = re.compile(rf"(?P<a>\d{{4}})年?[-—–~至到](?P<b>\d{{4}})年?")
 _N_YEAR_PLAN = re.compile(rf"(?<![\d{_CN_DIGIT}])(?P<n>{_SMALL_NUM})年(?P<what>行动计划|行动方案|攻坚计划|工作方案)")
 _PLAN_HEAD = re.compile(r"”?[^《》“”、,;:。()]{0,16}?(?:规划|计划|纲要|协议|方案|期间|时期|末)")
 _RECURRING = re.compile(
-    r"(?:于|在)?每(?P<period>年|半年|季度|月)(?P<when>(?:年底|年末|季末|月底|月末|底|末|\d{1,2}月(?:底|末|\d{1,2}日)?|[和及、或])*)"
+    r"(?:于|在)?每(?P<period>年|半年|季度|月)(?P<when>(?:年底|年末|季末|月底|月末|底|末|\d{1,2}月(?:底|末|\d{1,2}日)?|\d{1,2}日|[和及、或])*)"
     r"(?P<before>前|之前|以前)"
 )
 _ONE_OFF_DEADLINE = re.compile(
     rf"(?:于|在)?(?:(?P<year>{_YEAR})年|(?P<rel>今年|明年))?(?P<month>\d{{1,2}})?(?:月)?(?P<end>底|末)(?P<before>前|之前|以前)"
+)
+_DATED_DEADLINE = re.compile(
+    rf"(?:于|在)(?:(?P<year>{_YEAR})年)?(?P<month>\d{{1,2}})月(?P<day>\d{{1,2}})日(?P<before>前|之前|以前)"
 )
 _GOAL_LEAD = re.compile(r"(?:实现|完成|达到|形成)?(?:以下|如下)?")
 _PLAN_VERBS = re.compile(r"^(?:制定|实施|编制|落实|出台|执行|印发|推进|推动|争取|纳入|列入)+")
@@ -505,13 +508,17 @@ def _plan_name(view: str, start: int, end: int) -> str | None:
     return lead + view[start : m.end() if m else end]
 
 
-def _deadlines(view: str, ref_year: int | None) -> list[_Row]:
+def _deadlines(view: str, ref_year: int | None, plan_year: int | None = None) -> list[_Row]:
+    """Recurring and one-off time limits. A limit without its year (12月底前, 于2月7日前) falls in the
+    year of the annual plan the notice is, else in the notice's own year."""
     rows: list[_Row] = []
+    own_year = plan_year or ref_year
     for m in _RECURRING.finditer(view):
         period = {"年": "yearly", "半年": "half-yearly", "季度": "quarterly", "月": "monthly"}[m.group("period")]
         when = m.group("when")
         month_days = [f"--{int(mo):02d}-{_month_end(int(mo)):02d}" for mo in re.findall(r"(\d{1,2})月(?:底|末)", when)]
         month_days += [f"--{int(mo):02d}-{int(d):02d}" for mo, d in re.findall(r"(\d{1,2})月(\d{1,2})日", when)]
+        month_days += [f"---{int(d):02d}" for d in re.findall(r"(?<![月\d])(\d{1,2})日", when)]  # 每月28日前: ISO day of month
         if re.search("年底|年末", when) or (period == "yearly" and when in ("底", "末")):
             month_days.append("--12-31")
         g_start, g_end = _goal(view, m.end())
@@ -521,7 +528,7 @@ def _deadlines(view: str, ref_year: int | None) -> list[_Row]:
         if any(r.start <= m.start() < r.end for r in rows) or view[max(0, m.start() - 1) : m.start()] == "每":
             continue
         year_text = m.group("year") or m.group("rel") or ""
-        year = _resolve_year(year_text, ref_year) if year_text else ref_year
+        year = _resolve_year(year_text, ref_year) if year_text else own_year
         if not year_text and not m.group("month") and view[m.start() - 1 : m.start()] != "年":
             continue
         month = int(m.group("month")) if m.group("month") else 12
@@ -530,6 +537,16 @@ def _deadlines(view: str, ref_year: int | None) -> list[_Row]:
         g_start, g_end = _goal(view, m.end())
         rows.append(_Row("deadline", m.start(), g_end, metric=view[g_start:g_end] or None, target_year=year,
                          deadline=None if year is None else f"{year}-{month:02d}-{_month_end(month, year):02d}"))
+    for m in _DATED_DEADLINE.finditer(view):  # 务于2021年2月3日前报送, 于2月7日前报送市政府
+        if any(r.start <= m.start() < r.end for r in rows) or view[max(0, m.start() - 1) : m.start()] == "每":
+            continue
+        year = _resolve_year(m.group("year"), ref_year) if m.group("year") else own_year
+        month, day = int(m.group("month")), int(m.group("day"))
+        if not (1 <= month <= 12 and 1 <= day <= _month_end(month, year or 2000)):
+            continue
+        g_start, g_end = _goal(view, m.end())
+        rows.append(_Row("deadline", m.start(), g_end, metric=view[g_start:g_end] or None, target_year=year,
+                         deadline=None if year is None else f"{year}-{month:02d}-{day:02d}"))
     return rows
 
 
@@ -581,14 +598,17 @@ def _item_kind(view: str) -> str | None:
     return next((kind for kind, pattern in _ITEM_KINDS if pattern.match(view)), None)
 # Words of a section or sentence that states goals (主要目标, 预期目标, 发展目标, 指标).
 _GOALS = re.compile(r"目标|指标")
-# The year of an annual plan (2023年…政府工作报告, …2023年重点工作任务分解方案, 2024年工作要点).
+# The year of an annual plan (2023年…政府工作报告, …2023年重点工作任务分解方案, 2024年工作要点, 2022年细化措施).
 # A clause that is nothing but a growth goal, as an annual plan's task table lists them ("1 地区生产
 # 总值增长6%左右。", "3.固定资产投资增长10%以上"): the plan's year governs it.
 _LISTED_GOAL = re.compile(
     r"^(?:\d{1,3}[.、]?|[(（]?[一二三四五六七八九十]+[)）、])?[^\d,;:。()“”《》]{2,20}?(?:增长|增速|提高|下降|降低|达到|控制在)"
     r"\d+(?:\.\d+)?%(?:[-—~至]\d+(?:\.\d+)?%)?(?:左右|以上|以内|以下)?[。;]?$"
 )
-_PLAN_YEAR = re.compile(r"(\d{4})年[^。;]{0,30}?(?:政府工作报告|重点工作|工作要点|工作计划|任务分解|责任分工|分工方案|年度计划|主要预期目标)")
+_PLAN_YEAR = re.compile(
+    r"(?<![-—~至到\d])(\d{4})年[^。;]{0,30}?"  # not the end of a period (2018—2020年行动计划)
+    r"(?:政府工作报告|重点工作|工作要点|工作计划|任务分解|责任分工|分工方案|年度计划|主要预期目标|细化措施|工作措施|工作安排|重点任务)"
+)
 
 
 def _plan_year(texts: list[str]) -> int | None:
@@ -659,7 +679,7 @@ def extract_targets(
         dated = _dated_targets(v, ref_year, anchors)
         rows += dated
         rows += _plan_periods(v, ref_year)
-        rows += _deadlines(v, ref_year)
+        rows += _deadlines(v, ref_year, plan_year)
         # What comes before the clause's own year (or the whole clause) takes the year that governs
         # it: the paragraph's, the list's, its heading's, or, under a 目标 heading, the plan's.
         # (a list's year governs the first sentence of each item: its goal, not the elaboration)
