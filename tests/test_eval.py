@@ -36,5 +36,5 @@ def test_the_gold_is_well_formed_and_large_enough():
 
 def test_every_figure_is_at_or_above_its_floor(scores):
     floors = json.loads((EVAL_DIR / "floors.json").read_text(encoding="utf-8"))
-    assert set(floors) == set(HEADLINE)
+    assert set(HEADLINE) <= set(floors)  # every headline figure has a floor (deadlines have one too)
     assert below_floors(scores, floors) == []

@@ -49,6 +49,7 @@ _TITLE = re.compile(r"《(?P<title>[^《》]{2,120})》")
 # A phrase ends at these; a verb beyond them does not govern the reference.
 _DOCUMENT_GENRE = re.compile(r"(?:通知|意见|决定|办法|规定|纲要|条例|细则|方案)$")
 _DRAFTING = ("制定", "编制", "起草", "研究")
+_WORK_REPORT = re.compile(r"政府工作报告$")
 _PHRASE_END = "，,；;。：:！!？?\n"
 _HEAD_LINES = 3  # the title and the lines right below it: where 转发《…》 is announced
 
@@ -106,8 +107,11 @@ def _is_document_reference(verb: str | None, relation: str, title: str) -> bool:
     """Whether a 《title》 without 文号 is a reference to another notice.
 
     贯彻落实《纲要》 is; 实施《…行动计划》 or 落实《…框架协议》 names a plan or an agreement, and
-    the documents behind 制定实施《…》 do not exist yet.
+    the documents behind 制定实施《…》 do not exist yet. 《政府工作报告》 is the government's report
+    to the people's congress, not a notice (the notices that break it down are).
     """
+    if _WORK_REPORT.search(normalize_text(title)):
+        return False
     if relation in ("forwards", "repeals"):
         return True
     if relation != "implements":
