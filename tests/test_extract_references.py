@@ -104,11 +104,12 @@ def test_own_doc_number_is_excluded():
         ("落实《云电送粤“十三五”框架协议》。", False),  # an agreement
         ("加快制定实施《粤港澳区域旅游合作愿景纲要》。", False),  # still to be written
         ("共同编制实施《泛珠三角区域合作发展规划》。", False),
-        # The government's report to the congress is no notice (大竹县 2016, 潜江市 2017, 北京市 2016),
-        # while a plan that breaks it down is (盘锦市 2021, a Traditional mirror).
+        # The work report a notice breaks down into tasks is its own plan, not a notice it cites
+        # (大竹县 2016, 潜江市 2017, 河南省 2023); a plan that breaks it down is a notice (盘锦市 2021,
+        # a Traditional mirror).
         ("为让人民群众生活得更有保障、更加幸福,根据《2016年政府工作报告》安排部署,现将2016年“民生实事”目标任务分解下达。", False),
         ("市政府政务督查室将对贯彻落实《政府工作报告》情况进行专项督办。", False),
-        ("认真落实市第十四届人民代表大会第四次会议审议通过的《政府工作报告》有关要求。", False),
+        ("现将《政府工作报告》提出的2023年重点工作任务予以分解并明确责任单位。", False),
         ("貫徹落實《2021年市〈政府工作報告〉任務分解和責任分工方案》。", True),
     ],
 )

@@ -49,7 +49,10 @@ _TITLE = re.compile(r"《(?P<title>[^《》]{2,120})》")
 # A phrase ends at these; a verb beyond them does not govern the reference.
 _DOCUMENT_GENRE = re.compile(r"(?:通知|意见|决定|办法|规定|纲要|条例|细则|方案)$")
 _DRAFTING = ("制定", "编制", "起草", "研究")
+# 《政府工作报告》 in a notice that breaks the report down into tasks (分解, 分工, 督办) is the
+# notice's own plan, not a notice it cites; a notice that implements the report's requirements cites it.
 _WORK_REPORT = re.compile(r"政府工作报告$")
+_BREAKDOWN = re.compile(r"分解|分工|督办")
 _PHRASE_END = "，,；;。：:！!？?\n"
 _HEAD_LINES = 3  # the title and the lines right below it: where 转发《…》 is announced
 
@@ -107,11 +110,8 @@ def _is_document_reference(verb: str | None, relation: str, title: str) -> bool:
     """Whether a 《title》 without 文号 is a reference to another notice.
 
     贯彻落实《纲要》 is; 实施《…行动计划》 or 落实《…框架协议》 names a plan or an agreement, and
-    the documents behind 制定实施《…》 do not exist yet. 《政府工作报告》 is the government's report
-    to the people's congress, not a notice (the notices that break it down are).
+    the documents behind 制定实施《…》 do not exist yet.
     """
-    if _WORK_REPORT.search(normalize_text(title)):
-        return False
     if relation in ("forwards", "repeals"):
         return True
     if relation != "implements":
@@ -167,6 +167,8 @@ def extract_references(
         relation = _relation(verb, sentence, cited_title, forwarded)
         if not _is_document_reference(verb, relation, cited_title):
             continue  # a plan named in passing is not a reference between notices
+        if _WORK_REPORT.search(cited_title) and (_BREAKDOWN.search(head) or _BREAKDOWN.search(sentence)):
+            continue  # the work report this notice breaks down
         written = next((w for t, w, _ in known if _same_title(t, cited_title)), None)
         normalized = normalize_doc_number(written) if written else None
         if normalized is not None and normalized == own:
