@@ -372,7 +372,7 @@ def _deadlines(df: pl.DataFrame) -> list[tuple]:
 def test_deadlines_on_a_day_and_deadlines_without_their_year():
     # A day, with and without its year (盘锦市人民政府办公室 2021, a Traditional mirror; 蔡甸区 2023);
     # the monthly report stays a recurring time.
-    panjin = targets_of("\\n".join([
+    panjin = targets_of("\n".join([
         "盤錦市人民政府辦公室關于印發《2021年市〈政府工作報告〉任務分解和責任分工方案》的通知",
         "各牽頭單位的具體推進實施方案務于2021年2月3日前報送各位分管市領導,經分管市領導審核把關后于2月7日前報送市政府。",
         "各牽頭單位要于每月28日前將各項工作任務進展情況報送市政府督考辦。",
@@ -382,7 +382,7 @@ def test_deadlines_on_a_day_and_deadlines_without_their_year():
     assert _deadlines(caidian) == [("2023-01-15", None)]
     # A month without its year falls in the year of the annual measures (洛阳市 2022, whose
     # signature date the page does not carry), not in none.
-    luoyang = targets_of("\\n".join([
+    luoyang = targets_of("\n".join([
         "洛阳市人民政府关于印发洛阳平台城市建设2022年细化措施的通知",
         "12月底前,配合国铁集团推进呼南高铁焦作经洛阳至平顶山段前期工作,并争取早日开工。",
     ]), None)
@@ -391,7 +391,7 @@ def test_deadlines_on_a_day_and_deadlines_without_their_year():
 
 def test_the_last_year_of_a_period_is_no_annual_plan():
     # 国务院办公厅 2018: a three-year action plan; its month-only limits take the notice's year.
-    df = targets_of("\\n".join([
+    df = targets_of("\n".join([
         "国务院办公厅关于印发推进运输结构调整三年行动计划（2018—2020年）的通知",
         "2018—2020年重点任务", "6月底前完成方案编制。",
     ]), date(2018, 9, 17))
