@@ -97,6 +97,12 @@ def parse_input_key(content_sha256: str, entry: CatalogEntry) -> str:
     return hashlib.sha256(f"{content_sha256}\0{entry.url}\0{overrides}".encode()).hexdigest()
 
 
+def parse_work(entries: dict[str, CatalogEntry], fetches: dict) -> list[tuple[str, str]]:
+    """(source id, parse input key) of every entry with a good fetch (``fetches``: source id →
+    FetchResult), in the entries' order: the parse stage's work on either path."""
+    return [(sid, parse_input_key(fetches[sid].sha256, entry)) for sid, entry in entries.items() if sid in fetches]
+
+
 def detect_format(data: bytes, content_type: str | None, url: str) -> str:
     """The source's format (see ``pipelines.parse.registry``): from the bytes first, then the labels."""
     return registry.detect_format(data, content_type, url)

@@ -310,9 +310,13 @@ def test_no_quantity_where_none_is_promised(text):
     assert _quantitative(targets_of(text, date(2025, 2, 1))) == []
 
 
+def _rows(df: pl.DataFrame, kinds: tuple[str, ...], columns: tuple[str, ...]) -> list[tuple]:
+    """The ``columns`` of the targets of ``kinds``, in document order."""
+    return [tuple(r[c] for c in columns) for r in df.iter_rows(named=True) if r["kind"] in kinds]
+
+
 def _goals(df: pl.DataFrame) -> list[tuple]:
-    return [(r["kind"], r["metric_phrase"], r["target_year"], r["value"]) for r in df.iter_rows(named=True)
-            if r["kind"] in ("quantitative", "milestone")]
+    return _rows(df, ("quantitative", "milestone"), ("kind", "metric_phrase", "target_year", "value"))
 
 
 def test_the_items_under_a_heading_of_goals_are_goals_with_or_without_a_number():
@@ -366,7 +370,7 @@ def test_an_agencys_next_step_and_an_exemption_are_not_goals(text):
 
 
 def _deadlines(df: pl.DataFrame) -> list[tuple]:
-    return [(r["deadline"], r["recurrence"]) for r in df.iter_rows(named=True) if r["kind"] == "deadline"]
+    return _rows(df, ("deadline",), ("deadline", "recurrence"))
 
 
 def test_deadlines_on_a_day_and_deadlines_without_their_year():

@@ -21,7 +21,7 @@ from pipelines.defs.resources import NoticesConfig
 from pipelines.fanout import EXTRACT_STAGES, SourceJob, compute_batch
 from pipelines.fetch_log import latest_good_fetches
 from pipelines.frame_store import FrameStore, frames_key, frames_url
-from pipelines.process import ParseTask, empty_frames, parse_code_version, parse_input_key
+from pipelines.process import ParseTask, empty_frames, parse_code_version, parse_work
 from pipelines.stages import run_stage
 from pipelines.warehouse import stage_state, table_exists
 from pipelines.workers import Limits, WorkError
@@ -53,10 +53,8 @@ def plan_fanout(context: dg.OpExecutionContext, config: FanoutConfig, notices: N
         extract_state = {name: stage_state(conn, name) for name, _ in versions}
         parse_keys = dict(conn.execute("select source_id, parse_key from raw.sources").fetchall()) if table_exists(conn, "sources") else {}
     jobs = []
-    for sid, entry in entries.items():
-        if sid not in fetches:
-            continue
-        key = parse_input_key(fetches[sid].sha256, entry)
+    for sid, key in parse_work(entries, fetches):
+        entry = entries[sid]
         parse_ok = parse_state.get(sid) == (key, parse_version, "ok")
         extract_ok = all(
             extract_state[name].get(sid) == (parse_keys.get(sid), version, "ok") for name, version in versions
@@ -108,7 +106,7 @@ def load_fanout_frames(context: dg.OpExecutionContext, computed: list, config: S
     with notices.connect() as conn:
         entries = {e.source_id: e for e in notices.entries(conn)}
         fetches = latest_good_fetches(conn)
-        work = [(sid, parse_input_key(fetches[sid].sha256, e)) for sid, e in entries.items() if sid in fetches]
+        work = parse_work(entries, fetches)
         keys = dict(work)
         reports = [run_stage(
             conn, "parse", parse_version, work,

@@ -19,7 +19,7 @@ from pipelines.discovery_log import (
 from pipelines.fetch import FetchSettings, PageCache, Politeness, RecheckPolicy, fetch_all, make_client, polite_getter
 from pipelines.fetch_log import latest_good_fetches, log_fetches, write_catalog
 from pipelines.warehouse import utc_now
-from pipelines.process import ParseTask, empty_frames, parse_code_version, parse_input_key, parse_task
+from pipelines.process import ParseTask, empty_frames, parse_code_version, parse_task, parse_work
 from pipelines.stages import run_stage
 from pipelines.defs.resources import NoticesConfig
 
@@ -123,7 +123,7 @@ def fetched_notices(context: dg.AssetExecutionContext, config: FetchConfig, noti
         # Then the files the notices' pages link, fetched the same way (a failed page keeps its last good version's).
         current = {**previous, **{r.source_id: r for r in results if r.ok}}
         attachments = find_attachments(entries, current, store, known_attachments, catalog.roots, context.log.warning)
-        linked = attachment_entries(attachments, entries, catalog.roots[0] if catalog.roots else None)
+        linked = attachment_entries(attachments, entries, notices.catalog_dir())
         linked_results = fetch_all(linked, store, previous, force=config.refetch, settings=settings, polite=polite, recheck=recheck)
         linked_results, linked_reasons = flag_removed_pages(linked_results, previous, store)
         results, reasons, entries = [*results, *linked_results], {**reasons, **linked_reasons}, [*entries, *linked]
@@ -170,9 +170,7 @@ def parsed_notices(context: dg.AssetExecutionContext, config: StageConfig, notic
     with notices.connect() as conn:
         entries = {e.source_id: e for e in notices.entries(conn)}
         fetches = latest_good_fetches(conn)
-        work = [
-            (sid, parse_input_key(fetches[sid].sha256, entry)) for sid, entry in entries.items() if sid in fetches
-        ]
+        work = parse_work(entries, fetches)
         keys = dict(work)
 
         def prepare(source_id: str) -> ParseTask:

@@ -50,7 +50,11 @@ class NoticesConfig(dg.ConfigurableResource):
         from pipelines.attachment_log import attachment_entries, read_attachments
 
         notices = self.notice_entries(conn)
-        return [*notices, *attachment_entries(read_attachments(conn), notices, Path(self.catalog_path).resolve().parent)]
+        return [*notices, *attachment_entries(read_attachments(conn), notices, self.catalog_dir())]
+
+    def catalog_dir(self) -> Path:
+        """The catalogue's folder: local files are shown by their path relative to it."""
+        return Path(self.catalog_path).resolve().parent
 
     def store(self) -> RawStore:
         return RawStore(Path(self.raw_dir))
