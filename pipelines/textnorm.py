@@ -17,6 +17,23 @@ _NFKC_UNSAFE = re.compile(
 )
 _WS = re.compile(r"\s+")
 
+# Pinyin a Simplified→Traditional mirror inserts after characters with several readings: 發(fā),
+# 號(hào), 關(guān). It is the mirror's gloss, not the notice's text: matching reads past it.
+MIRROR_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)")
+
+
+def without_mirror_pinyin(text: str) -> tuple[str, list[int]]:
+    """``text`` without a mirror's pinyin glosses, and for every kept character its index in ``text``."""
+    if "(" not in text:
+        return text, list(range(len(text)))
+    kept: list[int] = []
+    last = 0
+    for m in MIRROR_PINYIN.finditer(text):
+        kept.extend(range(last, m.start()))
+        last = m.end()
+    kept.extend(range(last, len(text)))
+    return "".join(text[i] for i in kept), kept
+
 
 @functools.lru_cache(maxsize=1)
 def _t2s() -> OpenCC:

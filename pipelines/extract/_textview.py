@@ -7,13 +7,9 @@ original text. ``TextView`` keeps, for every character of the view, its index in
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass
 
-from pipelines.textnorm import nfkc_safe, to_simplified
-
-# Pinyin a Simplified→Traditional mirror inserts after characters with several readings: 發(fā), 號(hào).
-_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)")
+from pipelines.textnorm import MIRROR_PINYIN, nfkc_safe, to_simplified
 
 # Brackets and quotes whose inside is one unit (a list separator inside them separates nothing).
 _OPEN_TO_CLOSE = {"(": ")", "《": "》", "〈": "〉", "“": "”", "‘": "’", "「": "」", "『": "』", "【": "】", "〔": "〕", "[": "]"}
@@ -48,7 +44,7 @@ class TextView:
 # normal form per character (NFKC and OpenCC were most of the extractors' time).
 @functools.lru_cache(maxsize=8192)
 def _view(original: str, keep: str) -> TextView:
-    skip = {i for m in _PINYIN.finditer(original) for i in range(m.start(), m.end())}
+    skip = {i for m in MIRROR_PINYIN.finditer(original) for i in range(m.start(), m.end())}
     chars: list[str] = []
     index: list[int] = []
     for i, ch in enumerate(original):

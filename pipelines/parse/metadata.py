@@ -10,7 +10,7 @@ import re
 from datetime import date
 
 from pipelines.seeds import load_seed
-from pipelines.textnorm import to_simplified
+from pipelines.textnorm import MIRROR_PINYIN, to_simplified, without_mirror_pinyin
 
 # --- 文号 -----------------------------------------------------------------------------------------
 
@@ -42,14 +42,15 @@ _DECREE_NUMBER = re.compile(rf"((?:国务院|国|[{_HAN}]{{1,6}}(?:部|委|局|�
 
 def find_doc_numbers(text: str) -> list[tuple[str, int, int]]:
     """Every 文号 in ``text`` as (as written, start, end) with ``text[start:end]`` the match,
-    decree numbers (国务院令第706号) included."""
-    found: list[tuple[str, int, int]] = [(m.group(), m.start(), m.end()) for m in _DECREE_NUMBER.finditer(text)]
-    for m in _DOC_NUMBER.finditer(text):
-        code = _trim_code(m.group(1), boundary=m.start() == 0 or not _is_han(text[m.start() - 1]))
-        if not code:
-            continue
-        start = m.end(1) - len(code)
-        found.append((text[start : m.end()], start, m.end()))
+    decree numbers (国务院令第706号) included. A mirror's pinyin glosses (絳政辦發(fā)〔2023〕14號)
+    are read past: the span keeps those inside the 文号 and ends at its 号."""
+    plain, index = without_mirror_pinyin(text)
+    spans = [(m.start(), m.end()) for m in _DECREE_NUMBER.finditer(plain)]
+    for m in _DOC_NUMBER.finditer(plain):
+        code = _trim_code(m.group(1), boundary=m.start() == 0 or not _is_han(plain[m.start() - 1]))
+        if code:
+            spans.append((m.end(1) - len(code), m.end()))
+    found = [(text[index[a] : index[b - 1] + 1], index[a], index[b - 1] + 1) for a, b in spans]
     return sorted(found, key=lambda f: f[1])
 
 
@@ -61,9 +62,9 @@ def find_doc_number(text: str) -> str | None:
 
 def normalize_doc_number(s: str) -> str:
     """Canonical form of a 文号 for matching: Simplified (國辦函 → 国办函), brackets → 〔〕, 號 → 号,
-    full-width digits, no spaces."""
-    s = to_simplified(s.translate(_BRACKETS).translate(_FULLWIDTH_DIGITS)).replace("號", "号")
-    return re.sub(r"\s+", "", s)
+    full-width digits, no spaces, no mirror's pinyin (發(fā) → 发)."""
+    s = to_simplified(without_mirror_pinyin(s)[0].translate(_BRACKETS).translate(_FULLWIDTH_DIGITS))
+    return re.sub(r"\s+", "", s.replace("號", "号"))
 
 
 def _is_han(ch: str) -> bool:
@@ -90,6 +91,7 @@ _ARABIC_DATE = re.compile(
     rf"(?<![{_DIGIT}])({_D}{{4}})\s*(?:年\s*({_D}{{1,2}})\s*月\s*({_D}{{1,2}})\s*[日号]"
     rf"|([-/.])\s*({_D}{{1,2}})\s*\4\s*({_D}{{1,2}})(?![{_DIGIT}]))"
 )
+_UNCLOSED_DATE = re.compile(rf"^\s*({_D}{{4}})\s*年\s*({_D}{{1,2}})\s*月\s*({_D}{{1,2}})\s*$")
 _CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "０": 0, "一": 1, "二": 2, "三": 3, "四": 4,
               "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_YEAR = "〇零○Ｏ０一二三四五六七八九"
@@ -106,6 +108,9 @@ def parse_cn_date(s: str | None) -> date | None:
         y, mo, d = m.group(1), m.group(2) or m.group(5), m.group(3) or m.group(6)
         found = _make_date(int(y), int(mo), int(d))  # int() reads full-width digits too
         if found:
+            return found
+    if m := _UNCLOSED_DATE.search(s):  # an info table's "2018年03月27" (its 日 left off)
+        if found := _make_date(int(m.group(1)), int(m.group(2)), int(m.group(3))):
             return found
     for m in _CHINESE_DATE.finditer(s):
         year = int("".join(str(_CN_DIGITS[c]) for c in m.group(1)))
@@ -215,8 +220,10 @@ def issuer_from_title(title: str | None) -> str | None:
     """The issuer a notice's title names before 关于 (洛阳市人民政府关于印发…的通知 → 洛阳市人民政府)."""
     if not title:
         return None
-    m = _ISSUER_IN_TITLE.match(re.sub(r"\s+", "", title))
-    return m.group()[: -len("关于")] if m else None
+    flat = re.sub(r"\s+", "", title)
+    simplified = to_simplified(flat)  # 農業農村部關于… reads as 农业农村部关于…
+    m = _ISSUER_IN_TITLE.match(simplified if len(simplified) == len(flat) else flat)
+    return flat[: m.end() - len("关于")] if m else None
 
 
 # What a notice's title is made of: a genre word (GB/T 9704 文种) or 关于. A site's or column's name
@@ -243,6 +250,8 @@ def clean_title(text: str) -> str:
     some portals show titles) and without the spaces layout put between its characters (…的通 知)."""
     text = re.sub(r"(?<=[\u4e00-\u9fff》”）)])\s+(?=[\u4e00-\u9fff《“（(])", "", text).strip()
     for written, start, end in reversed(find_doc_numbers(text)):
+        if gloss := MIRROR_PINYIN.match(text, end):  # 31號(hào): the mirror's gloss goes with it
+            end = gloss.end()
         if end >= len(text.rstrip()) or start == 0:
             text = (text[:start] + text[end:]).strip()
         elif to_simplified(text[:start].rstrip()).endswith("文件") and plausible_title(text[end:]):
@@ -250,6 +259,44 @@ def clean_title(text: str) -> str:
     if text.startswith("《") and text.endswith("》") and "》" not in text[1:-1] and "《" not in text[1:-1]:
         text = text[1:-1]
     return text
+
+
+# GB/T 9704 §7.3.3: the head sets the title in one or more lines (发文机关 / 关于…的 / 通知),
+# above the 主送 line; portals copy those lines as paragraphs. It ends in its 文种.
+_GENRE_END = re.compile(
+    "(?:通知|意见|方案|决定|通报|批复|复函|函|报告|办法|规定|计划|要点|细则|措施|公告|通告|纲要|规划|分工)$"
+)
+_TITLE_LINES = 4  # the most lines a head's title is set in
+
+
+def as_notice_title(text: str) -> str | None:
+    """``text`` as a notice's own title (it says 关于 and ends in its 文种), cleaned; else None."""
+    title = clean_title(text)
+    flat = to_simplified(re.sub(r"\s+", "", title))
+    return title if "关于" in flat and _GENRE_END.search(flat) and plausible_title(title) else None
+
+
+def title_in_head(lines: list[str], max_lines: int = 8) -> str | None:
+    """The notice's own title as its head sets it, before the letter opens: one line, or several
+    run together (山东省人民政府办公厅 / 转发省人力资源社会保障厅等部门 / 关于做好…的意见的通知).
+    A scraped head that runs title, 文号 and 主送 into one line with commas gives its first part."""
+    prev = None
+    for i, line in enumerate(lines[:max_lines]):
+        text = line.strip(" \t\r\n\u3000\xa0")
+        if opens_letter(text, prev):
+            return as_notice_title(re.split("[,，]", header_before_letter(text))[0])
+        joined = ""
+        for part in lines[i : i + _TITLE_LINES]:
+            part = part.strip(" \t\r\n\u3000\xa0")
+            if _SENTENCE_END.search(part) or len(part) > 100 or (joined and opens_letter(part)):
+                break
+            if joined and _GENRE_END.search(to_simplified(joined)):
+                break  # a line complete in itself (印发通知, a column's label) starts no title
+            joined += part
+            if found := as_notice_title(joined):
+                return found
+        prev = text
+    return None
 
 
 # --- info-table labels ----------------------------------------------------------------------------
@@ -271,7 +318,7 @@ _NEXT_LABEL = re.compile(r"[\s\u3000\xa0]+(?=[^\s\u3000\xa0：:]{2,8}[：:])")
 
 def label_field(label: str) -> str | None:
     """The ParsedNotice field a label such as "发布机构：" or "文　　号" names ("source" for 来源), or None."""
-    key = to_simplified(_LABEL_WS.sub("", label).rstrip("：:"))
+    key = to_simplified(without_mirror_pinyin(_LABEL_WS.sub("", label).rstrip("：:"))[0])
     return _FIELD_OF_LABEL.get(key)
 
 
@@ -285,6 +332,11 @@ def split_label_value(text: str) -> tuple[str, str] | None:
     return (field, value) if field and value else None
 
 
+def split_label_values(text: str) -> list[tuple[str, str]]:
+    """Every known label pair in a line of several ("作者：X    发布时间：2020-02-08 17:12")."""
+    return [pair for chunk in _NEXT_LABEL.split(text) if (pair := split_label_value(chunk))]
+
+
 # --- signature ------------------------------------------------------------------------------------
 
 _ORG_SUFFIX = re.compile(r"(政府|委员会|办公厅|办公室|省委|市委|区委|县委|厅|局|委|部|院|署|会|处|中心|公司)$")
@@ -294,12 +346,17 @@ _SENTENCE_PUNCT = re.compile(r"[。，,；;：:！？]")
 def looks_like_issuer(line: str) -> bool:
     """True for a short signature line naming an organisation (广东省人民政府, 省发展改革委)."""
     line = line.strip(" \t\r\n\u3000\xa0")
-    return 2 <= len(line) <= 40 and not _SENTENCE_PUNCT.search(line) and bool(_ORG_SUFFIX.search(line))
+    return 2 <= len(line) <= 40 and not _SENTENCE_PUNCT.search(line) and bool(_ORG_SUFFIX.search(to_simplified(line)))
+
+
+_CLOSING_SENTENCE = re.compile(r"[。！!]\s*$")
 
 
 def find_signature(lines: list[str]) -> tuple[str | None, date | None]:
     """(issuer, signed date) from the first signature block: a line that is only a date, right
-    after a short organisation line (that line may be absent, then issuer is None)."""
+    after a short organisation line. That line may be absent (issuer None): a sealed notice
+    (GB/T 9704 §7.3.5) prints its 成文日期 under the seal, straight after the letter's closing
+    sentence, and a page that drops the seal image leaves the date alone there."""
     for i, line in enumerate(lines):
         d = date_line(line)
         if d is None or i == 0:
@@ -307,7 +364,7 @@ def find_signature(lines: list[str]) -> tuple[str | None, date | None]:
         prev = lines[i - 1].strip(" \t\r\n\u3000\xa0")
         if looks_like_issuer(prev):
             return prev, d
-        if len(prev) <= 40 and not _SENTENCE_PUNCT.search(prev):
+        if (len(prev) <= 40 and not _SENTENCE_PUNCT.search(prev)) or _CLOSING_SENTENCE.search(prev):
             return None, d
     return None, None
 
