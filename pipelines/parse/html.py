@@ -17,6 +17,7 @@ from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, P
 
 from pipelines.model import Paragraph, ParsedNotice, ParseError
 from pipelines.parse.metadata import (
+    as_notice_title,
     clean_title,
     date_line,
     find_doc_numbers,
@@ -28,8 +29,10 @@ from pipelines.parse.metadata import (
     parse_cn_date,
     plausible_title,
     split_label_value,
+    split_label_values,
+    title_in_head,
 )
-from pipelines.textnorm import is_cjk
+from pipelines.textnorm import is_cjk, to_simplified, without_mirror_pinyin
 from pipelines.textquality import readable_problem
 
 # --- decoding -------------------------------------------------------------------------------------
@@ -569,16 +572,53 @@ def _read_meta_tags(soup: BeautifulSoup, meta: _Meta) -> None:
         meta.fallback["title"] = title  # often cut short or only the column name
 
 
-def _heading_before(body: Tag) -> str | None:
-    """The article's heading: the nearest h1–h3 or title-classed element before the body."""
-    def is_heading(tag: Tag) -> bool:
-        return tag.name in ("h1", "h2", "h3") or bool(_TITLE_CLASS.search(_attr_text(tag)))
+def _is_heading_tag(tag: Tag) -> bool:
+    return tag.name in ("h1", "h2", "h3") or bool(_TITLE_CLASS.search(_attr_text(tag)))
 
-    for tag in body.find_all_previous(is_heading, limit=5):
+
+def _headings_before(body: Tag) -> list[str]:
+    """The article's headings, nearest first: h1–h3 or title-classed elements before the body
+    (the title, and on some pages the 文号 set under it as a heading of its own)."""
+    texts = (_text_of(tag) for tag in body.find_all_previous(_is_heading_tag, limit=5))
+    return [t for t in texts if 5 <= len(t) <= 200 and not _SITE_WORDS.search(t)]
+
+
+_TIME_HINT = re.compile(r"time|date|riqi|shijian", re.I)
+
+
+def _read_head(body: Tag, meta: _Meta) -> None:
+    """What the article's head states above the body: its title heading, a 文号 set as a heading
+    of its own, and the date line portals put under the title (<div class="pubtime">2023-01-05
+    10:00 区人民政府办公室</div>, "…门户网站 发布时间: 2019-02-20") as its publish date."""
+    for heading in _headings_before(body):
+        if _only_doc_number(heading):  # the head's 发文字号 line
+            meta.labels.setdefault("doc_number", find_doc_numbers(heading)[0][0])
+        elif plausible_title(clean_title(heading)):
+            meta.labels.setdefault("title", heading)
+    # Only between the title and the body: a date with no title over it is page chrome (a
+    # reprinting site's own date).
+    between: list[Tag] = []
+    for tag in body.find_all_previous(limit=40):
+        if _is_title_heading(tag):
+            break
+        between.append(tag)
+    else:
+        return
+    for tag in between:
         text = _text_of(tag)
-        if 5 <= len(text) <= 200 and not _SITE_WORDS.search(text):
-            return text
-    return None
+        if _TIME_HINT.search(_attr_text(tag)) and len(text) <= _MAX_LABEL_TEXT and (dated := parse_cn_date(text)):
+            meta.labels.setdefault("publish_date", dated.isoformat())
+            break
+
+
+def _is_title_heading(tag: Tag) -> bool:
+    return _is_heading_tag(tag) and plausible_title(clean_title(_text_of(tag)))
+
+
+def _only_doc_number(text: str) -> bool:
+    """Whether ``text`` is one 文号 and nothing else (a mirror's pinyin aside: 31號(hào))."""
+    hits = find_doc_numbers(text)
+    return bool(hits) and without_mirror_pinyin(text)[0].strip(_STRIP) == without_mirror_pinyin(hits[0][0])[0]
 
 
 def _title_from_title_tag(text: str) -> str | None:
@@ -605,15 +645,13 @@ def _read_label_pairs(soup: BeautifulSoup, meta: _Meta) -> list[Tag]:
         text = _text_of(el)
         if len(text) > _MAX_LABEL_TEXT or el.find(["p", "div", "li", "tr"]) is not None:
             continue
-        pair = split_label_value(text)
-        if pair is None:
-            continue
-        key, value = pair
-        if key == "source":
-            meta.labels.setdefault("issuer", value)
-            continue
-        meta.table.setdefault(key, value)
-        if el.name == "li" and (lst := el.find_parent(["ul", "ol"])) is not None and lst not in blocks:
+        pairs = split_label_values(text)
+        for key, value in pairs:
+            if key == "source":
+                meta.labels.setdefault("issuer", value)
+            else:
+                meta.table.setdefault(key, value)
+        if pairs and el.name == "li" and (lst := el.find_parent(["ul", "ol"])) is not None and lst not in blocks:
             blocks.append(lst)
     return [b for b in blocks if _is_info_block(b)]
 
@@ -675,7 +713,7 @@ def _read_text(paragraphs: list[str], meta: _Meta) -> None:
     One standing alone after it heads a document the notice forwards or issues (转发/印发): that
     is the other document's 文号, never this page's."""
     prev = None
-    for line in paragraphs[:6]:
+    for line in paragraphs[:12]:  # a head of title lines (up to 4, some pages repeat them), 文号
         if opens_letter(line, prev):
             break
         hits = find_doc_numbers(line)
@@ -686,12 +724,17 @@ def _read_text(paragraphs: list[str], meta: _Meta) -> None:
     if "doc_number" not in meta.text:
         # A 文号 run into a scraped header ("…通知发布日期:2016-05-04粤府〔2016〕34号━━━") stands
         # free; cited documents stand in brackets or inside a sentence ("根据国发〔2016〕18号文件").
-        header = header_before_letter(paragraphs[0][:300]) if paragraphs else ""
-        for written, start, end in find_doc_numbers(header):
-            before, after = header[start - 1 : start], header[end : end + 1]
-            if not _HAN_OR_BRACKET.match(before) and not _HAN_OR_BRACKET.match(after):
-                meta.text["doc_number"] = written
+        # The run-in header is the first paragraph, or the one under a heading the page repeats.
+        for line in paragraphs[:2]:
+            header = header_before_letter(line[:300])
+            for written, start, end in find_doc_numbers(header):
+                before, after = header[start - 1 : start], header[end : end + 1]
+                if not _HAN_OR_BRACKET.match(before) and not _HAN_OR_BRACKET.match(after):
+                    meta.text.setdefault("doc_number", written)
+            if "doc_number" in meta.text or opens_letter(line):
                 break
+    if own := title_in_head(paragraphs):
+        meta.text["title"] = own
     issuer, signed = find_signature(paragraphs)
     if issuer:
         meta.text["issuer"] = issuer
@@ -701,6 +744,37 @@ def _read_text(paragraphs: list[str], meta: _Meta) -> None:
         for m in _RUN_IN_LABEL.finditer(line):
             if m.group(1) in ("发布日期", "发布时间") and (d := parse_cn_date(line[m.end() : m.end() + 20])):
                 meta.text.setdefault("publish_date", d)
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[\s《》〈〉“”\"'()（）]", "", to_simplified(text))
+
+
+def _own_title_over(title: str | None, own: str | date | None) -> str | None:
+    """The notice's own title (its head's 关于…的通知) over the title of the plan it issues,
+    which pages often show as the heading (印发《X》的通知 under the heading X), over a heading
+    that is no notice's title (the site's, a column's) and over a heading cut short."""
+    if not isinstance(own, str) or not own:
+        return title
+    if title is None or as_notice_title(title) is None:
+        return own  # the page's heading is the plan's or the site's, not a notice's title
+    if _compact(title) in _compact(own) and len(_compact(title)) < len(_compact(own)):
+        return own
+    return title
+
+
+def _signed_issuer(issuer: str | None, meta: _Meta) -> str | None:
+    """The issuer, as the signature names it where the page's label is weaker: a signature over
+    a 来源 label (often the uploading office), and over a label that names the same body by its
+    level only (区人民政府办公室 under the signature 蔡甸区人民政府办公室)."""
+    signed = meta.text.get("issuer")
+    if not isinstance(signed, str) or not signed or issuer == signed:
+        return issuer
+    if issuer is None or ("issuer" not in meta.table and "issuer" not in meta.meta):
+        return signed  # the label was only 来源：
+    if issuer[0] in "省市区县州" and to_simplified(signed).endswith(to_simplified(issuer)):
+        return signed
+    return issuer
 
 
 def _as_date(value: str | date | None) -> date | None:
@@ -756,11 +830,11 @@ def parse_html(data: bytes, content_type: str | None = None, url: str | None = N
     paragraphs = _paragraphs(body) if body is not None else []
     _check_body(soup, body, paragraphs, page_chars, prose.get(id(soup), 0.0), url)
     _read_text(paragraphs, meta)
-    if body is not None and (heading := _heading_before(body)):
-        meta.labels.setdefault("title", heading)
+    if body is not None:
+        _read_head(body, meta)
 
-    title = _str_or_none(meta.get("title"))
-    issuer = _str_or_none(meta.get("issuer"))
+    title = _own_title_over(_str_or_none(meta.get("title")), meta.text.get("title"))
+    issuer = _signed_issuer(_str_or_none(meta.get("issuer")), meta)
     if issuer is None:
         # GB/T 9704 titles name their issuer before 关于 (国务院办公厅关于印发…的通知); one named by
         # its level only (省人民政府关于…) says no place, so it is not taken.
