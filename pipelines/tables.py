@@ -40,8 +40,15 @@ class Table:
     # with none; set by the reader that adds the rows to the body (pipelines.parse.plain).
     paragraphs: tuple[int | None, ...] = ()
     # When the body writes each cell as a paragraph of its own (a portal's table flattened, one
-    # cell a line): the paragraph of each (row, col) cell, None for an empty or carried cell.
+    # cell a line): the paragraph of each (row, col) cell, None for an empty or carried cell. A
+    # cell written over several paragraphs in a row (one agency a line) gives its first, and its
+    # text joins theirs with line breaks.
     cell_paragraphs: tuple[tuple[int | None, ...], ...] = ()
+
+    def cell_paragraph_span(self, row: int, col: int) -> range:
+        """The paragraphs a cell of a flattened table is written in (empty if it has none)."""
+        k = self.cell_paragraphs[row][col] if self.cell_paragraphs else None
+        return range(0) if k is None else range(k, k + self.rows[row][col].count("\n") + 1)
 
     @property
     def width(self) -> int:
@@ -176,7 +183,7 @@ _COLUMNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # 指导部门 (a State Council table of reforms to promote: the ministries that guide them)
     ("guide", re.compile(r"指导部门|指导单位|督导部门|督导单位")),
     ("deadline", re.compile(r"完成时限|时间节点|完成时间|时限|进度安排|时间安排|完成期限")),
-    ("task", re.compile(r"任务|工作内容|工作措施|具体措施|主要内容|措施|举措|事项")),
+    ("task", re.compile(r"任务|工作内容|工作措施|具体措施|主要内容|措施|举措|事项|实事")),
     ("metric", re.compile(r"指标")),
     ("unit", re.compile(r"^单位$|计量单位")),
     ("year", re.compile(r"^(?:19|20)\d{2}\s*年?")),

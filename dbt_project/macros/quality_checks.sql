@@ -29,10 +29,10 @@ case
         and regexp_matches({{ unit_zh }}, '^(省|自治区|市[^场政]|市政府|州|县[^域]|区[^域]|旗|盟)')
         then 'a second level prefix'
     -- a central ministry under a province or city: 广东省财政部 (a party committee's departments are
-    -- its own: 广东省委组织部)
+    -- its own: 广东省委组织部; so are a place's headquarters for a works: 县护城河指挥部)
     when {{ jurisdiction }} is not null and ends_with({{ unit_zh }}, '部')
         and not ends_with({{ jurisdiction }}, '委')
-        and not regexp_matches({{ unit_zh }}, '(组织|宣传|统战|统一战线工作|武装|人武)部$')
+        and not regexp_matches({{ unit_zh }}, '(组织|宣传|统战|统一战线工作|武装|人武|指挥)部$')
         then 'a central ministry under a local jurisdiction'
     -- a national agency or enterprise under a province or city: 广东省国家能源局
     when {{ jurisdiction }} is not null and regexp_matches({{ unit_zh }}, '^(国家|国务院|中国|中央|中共中央|海关总署)')

@@ -29,7 +29,7 @@ def task_table_spans(paragraphs: list[Paragraph], tables: list[Table]) -> list[t
         if not task_rows(table):
             continue
         for r in range(len(table.rows)):
-            held = ([k for k in table.cell_paragraphs[r] if k is not None] if table.cell_paragraphs
+            held = ([k for c in range(table.width) for k in table.cell_paragraph_span(r, c)] if table.cell_paragraphs
                     else [k] if (k := table.paragraph_of(r)) is not None else [])
             out.extend((starts[k], starts[k] + len(paragraphs[k].text)) for k in held)
     return out
@@ -90,7 +90,7 @@ def extract_table_tasks(
             for role, kind in ((t["lead_role"], "lead"), (CO, "co"), (GUIDE, "guide")):
                 if kind not in t["cells"]:
                     continue
-                cell_start, cell_text = _cell_origin(table, r, t["cells"][kind][1], paragraphs, starts)
+                cell_start, cell_text = _cell_origin(table, r, t["cells"][kind][1], paragraphs, starts, full_text)
                 if cell_start is None:
                     continue
                 cursor = 0
@@ -108,15 +108,16 @@ def extract_table_tasks(
 
 
 def _cell_origin(
-    table: Table, r: int, c: int, paragraphs: list[Paragraph], starts: list[int]
+    table: Table, r: int, c: int, paragraphs: list[Paragraph], starts: list[int], full_text: str
 ) -> tuple[int | None, str]:
-    """Offset in the full text where the cell's text is written, and that text as written there."""
+    """Offset in the full text where the cell's text is written, and that text as written there
+    (over several paragraphs for a flattened cell of one agency a line)."""
     orow, ocol = table.origin(r, c)
     found = cell_locations(table, orow, paragraphs).get(ocol)
     if found is None:
         return None, ""
     k, s, e = found
-    return starts[k] + s, paragraphs[k].text[s:e]
+    return starts[k] + s, full_text[starts[k] + s : starts[k] + e]
 
 
 def _mention(tid: str, source_id: str, position: int, role: str, agency: str, start: int,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import html as html_lib
@@ -943,9 +943,18 @@ def _str_or_none(value: str | date | None) -> str | None:
 
 def parse(data: bytes, content_type: str | None = None, url: str | None = None) -> ParsedNotice:
     """The registry's interface (pipelines.parse.registry): the notice, with the task tables of
-    its page whose rows are found in its body (pipelines.parse.html_tables)."""
+    its page whose rows are found in its body (pipelines.parse.html_tables) and those its body
+    gives one cell a line (pipelines.parse.line_tables)."""
     from pipelines.parse.html_tables import body_task_tables
+    from pipelines.parse.line_tables import line_tables
 
     notice = parse_html(data, content_type, url=url)
     notice.tables = body_task_tables(data, content_type, notice, source=url)
+    held = {k for t in notice.tables for r in range(len(t.rows)) for c in range(t.width) for k in t.cell_paragraph_span(r, c)}
+    held |= {k for t in notice.tables for k in t.paragraphs if k is not None}
+    for table in line_tables(notice.paragraphs, first_index=len(notice.tables)):
+        # a table the page gives one cell a line and no <table> markup (pipelines.parse.line_tables)
+        spans = {k for r in range(len(table.rows)) for c in range(table.width) for k in table.cell_paragraph_span(r, c)}
+        if not spans & held:
+            notice.tables.append(replace(table, index=len(notice.tables), source=url))
     return notice

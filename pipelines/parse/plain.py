@@ -106,12 +106,16 @@ def _is_spanning(table: Table, r: int) -> bool:
 
 def cell_locations(table: Table, r: int, paragraphs: Sequence[Paragraph]) -> dict[int, tuple[int, int, int]]:
     """(paragraph, start, end) of each of row ``r``'s own cells in the body, whichever way the
-    body writes the table (a paragraph per row, or per cell)."""
+    body writes the table (a paragraph per row, or per cell). Offsets count from the start of
+    that paragraph; a cell written over several paragraphs ends in a later one."""
     if table.cell_paragraphs:
         out = {}
-        for c, k in enumerate(table.cell_paragraphs[r]):
-            if k is not None and (found := find_loose(paragraphs[k].text, table.rows[r][c])) is not None:
-                out[c] = (k, *found)
+        for c in range(table.width):
+            span = table.cell_paragraph_span(r, c)
+            # (start, end) from the start of the cell's first paragraph; a cell over several runs on
+            hay = "\n".join(paragraphs[k].text for k in span if k < len(paragraphs))
+            if span and (found := find_loose(hay, table.rows[r][c])) is not None:
+                out[c] = (span[0], *found)
         return out
     k = table.paragraph_of(r)
     if k is None:
