@@ -275,3 +275,60 @@ def test_a_road_code_is_a_road_and_a_service_is_still_no_project():
     assert category_of({"name_normalized": "s356横沟至黄沙铺改扩建二期"}) == "road"
     assert projects_of("推进政务服务标准化建设。").height == 0
     assert projects_of("推进S型曲线优化。").height == 0  # a letter and no number is no road code
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # A project's approval papers (项目建议书 → 可行性研究报告 → 初步设计) put it at its preliminary
+        # stage: a State Council office's reply to Sichuan (2004), one to Hubei, NDRC approvals' titles.
+        ("你省请求,国家尽快审核亭子口水利枢纽工程项目建议书。", [("亭子口水利枢纽工程", "preliminary")]),
+        ("你省请求,国家尽快审核60万吨乙烯项目的可行性研究报告。", [("60万吨乙烯项目", "preliminary")]),
+        ("目前,对你省提出的荆南四河堤防一期工程可研报告,水利部和中国国际工程咨询公司已分别进行了审查和评估。",
+         [("荆南四河堤防一期工程", "preliminary")]),
+        ("国家发展改革委关于新建福州至厦门铁路可行性研究报告的批复", [("福州至厦门铁路", "preliminary")]),
+        ("国家发展改革委关于珠江三角洲水资源配置工程可行性研究报告的批复", [("珠江三角洲水资源配置工程", "preliminary")]),
+        # …建设一期工程 describes work on the dikes; 项目可行性研究阶段 names no paper
+        ("尽快批复荆南四河堤防建设一期工程可研报告并开工建设。", []),
+        ("并在项目可行性研究阶段按照投资政策积极研究予以资金支持。", []),
+    ],
+)
+def test_projects_before_their_approval_papers(sentence, expected):
+    assert projects_of(sentence).select("name", "stage").rows() == expected
+
+
+def test_the_heading_of_a_section_about_a_request_names_its_project():
+    """Replies to a province's requests and meeting minutes give each request a section headed
+    关于X问题; X is a project when it names a works (a named 项目/工程/基地 or a works by its kind)."""
+    reply = "\n".join([
+        "一、关于60万吨乙烯项目问题。", "你省请求,国家尽快审核60万吨乙烯项目的可行性研究报告。",
+        "五、关于巴朗山隧道建设问题。", "你省请求,中央对巴朗山隧道建设予以支持。",
+        "七、关于德阳重大技术装备基地建设问题。",
+        "(二)关于荆南四河堤防一期工程可研报告批复和开工建设问题",
+        # not works: a subsidy, a programme joined with another, an activity on a river, a description
+        "三、关于水稻良种补贴问题。", "十、关于天然林资源保护和退耕还林工程问题。", "九、关于长江上游污染治理问题。",
+        "一、关于支持荆南四河等连江支流的堤防建设问题",
+    ])
+    rows = projects_of(reply).select("name", "stage", "verb").rows()
+    assert rows == [
+        ("60万吨乙烯项目", "planning", "关于…问题"), ("60万吨乙烯项目", "preliminary", "可行性研究报告"),
+        ("巴朗山隧道", "construction", "关于…问题"), ("德阳重大技术装备基地", "construction", "关于…问题"),
+        ("荆南四河堤防一期工程", "preliminary", "可研报告"),
+    ]
+    # a body sentence shaped like a heading is no heading
+    assert projects_of("关于德阳的中央企业实行主辅分业问题,国家有关部门正在研究。").is_empty()
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "新建2座人行天桥。",  # a count of things (大竹县 2016), not a name
+        "城区再新建1个农贸市场。",
+        "加快干线公路网建设。",  # a network of a kind
+        "规划研究市域(城际)铁路。",  # a kind of line (洛阳 2022)
+        "建立健全现代医院管理制度。",  # an institution, not a works
+        "推进工程建设项目(主要是房屋建筑和城市基础设施)全流程审批时间压缩至90个工作日以内。",
+    ],
+)
+def test_counts_kinds_and_institutions_are_not_projects(sentence):
+    assert projects_of(sentence).is_empty()

@@ -46,11 +46,16 @@ _ADVERBS = "加快|积极|大力|共同|扎实|继续|有序|稳步|全力|着�
 _SEGMENT_SEPARATORS = ",;:。!?"
 # An item is not a project when it is a description rather than a name.
 # 服务中心 and 服务站 are buildings (县残疾人综合服务中心), not a service.
-_DESCRIPTIVE = re.compile(r"[的《》“”\"]|建设|发展|水平|机制|体系|标准|试点|能力|服务(?!中心|站)|功能|共建")
+# A network of a kind (干线公路网, 城际铁路网) is a kind of thing, not one project.
+_DESCRIPTIVE = re.compile(
+    r"[的《》“”\"]|建设|发展|水平|机制|体系|制度|标准|试点|能力|服务(?!中心|站)|功能|共建|(?:路|交通|运输|干线)网$"
+)
 # Generic heads: 支线机场, 快速通道, 三大科技创新合作区 name a kind of thing, not one project.
 _GENERIC_START = re.compile(
-    r"^(?:区域|一批|若干|各类|各种|有关|相关|重大|重点|现有|既有|其他|城市|农村|省际|跨区域|跨省|国际|信息|"
-    r"下一代|新一代|国家级|省级|支线|送出|快速|合作平台|世界级|通用|[一二三四五六七八九十两]大|与|同|和|及)"
+    r"^(?:区域|一批|若干|各类|各种|有关|相关|重大|重点|现有|既有|其他|城市|市域|农村|省际|跨区域|跨省|国际|信息|"
+    r"下一代|新一代|国家级|省级|支线|送出|快速|合作平台|世界级|通用|[一二三四五六七八九十两]大|与|同|和|及"
+    # a count of things (新建2座人行天桥, 1个农贸市场), not a name (60万吨乙烯项目 keeps its capacity)
+    r"|\d+(?:个|座|所|条|家|项|批|处|套))"
 )
 # A name or list noun does not start with a verb or a preposition (发展珠江-西江经济带, 共建无水港).
 _VERB_START = re.compile(
@@ -61,7 +66,8 @@ _TRAILING_WORK = re.compile(r"(?:工程|项目|扩能|改造|电气化|扩建|�
 # A national, provincial or county road is named by its code (G351, S356 横沟至黄沙铺段, X012), in
 # either case as portals print it.
 _ROAD_CODE = re.compile(r"^[GSXgsx]\d{1,4}(?![\d.])")
-_ENDPOINTS = re.compile(r"[^\-—至]{2,}(?:至|-|—)[^\-—至]{2,}")
+# Two ends of a line (柳州至广州); 压缩至90个工作日 is a number, not an end.
+_ENDPOINTS = re.compile(r"[^\-—至]{2,}(?:至|-|—)(?!\d)[^\-—至]{2,}")
 _DASHES = re.compile(r"[-—–―－~〜]+|至")
 _PARENS = re.compile(r"\([^()]*\)")
 _TRAILING_GENERIC = re.compile(r"(?:项目|工程)+$")
@@ -257,6 +263,51 @@ def _runs_in_clause(view: str, continuation: str = "") -> list[_Run]:
     return runs
 
 
+# The papers of a project's approval (项目建议书 → 可行性研究报告 → 初步设计): a project whose paper is
+# to be examined or approved is at its preliminary stage (审核亭子口水利枢纽工程项目建议书, 批复…可研报告).
+_APPROVAL_PAPER = re.compile(r"的?(?:可行性研究报告|可研报告|项目建议书|初步设计)")
+# What comes before the project's name: the verb or preposition of the sentence, last one wins.
+_PAPER_LEAD = re.compile(r".*(?:审核|审批|批复|核准|审查|评估|编制|报批|上报|报送|论证|完成|开展|新建|改建|扩建|关于|提出的|对|的)")
+# A section of a reply or of minutes about one request: 五、关于巴朗山隧道建设问题.
+_ISSUE_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d{1,2}[.、])?关于(?P<what>[^,;:。、和及与]{2,40})问题[。.]?$"
+)
+_NAMED_WORK = re.compile(r"(?:项目|工程|基地)$")
+
+
+def _named_project(name: str) -> bool:
+    """A proper name of a works without a governing run: a named 项目/工程/基地 (60万吨乙烯项目,
+    亭子口水利枢纽工程) or a works named by its kind (巴朗山隧道, 康定机场), not a description
+    (…的堤防建设) nor an activity on a river (长江上游污染治理: no works is named)."""
+    if not 2 <= len(name) <= 30 or _DESCRIPTIVE.search(name) or _GENERIC_START.search(name) or _VERB_START.search(name):
+        return False
+    if _NAMED_WORK.search(name):
+        return len(name) >= 4
+    literal = [p.pattern for p in _category_patterns() if re.fullmatch(r"[\u4e00-\u9fff]+", p.pattern)]
+    return _ends_with_category(name) and any(name.endswith(word) for word in literal)
+
+
+def _unrun_mentions(view: str, is_heading: bool) -> list[tuple[int, int, str, str]]:
+    """(start, end, stage, verb) of projects named outside a verb's run: before an approval paper,
+    and in the heading of a section about a request."""
+    out = []
+    for m in _APPROVAL_PAPER.finditer(view):
+        seg_start = max((view.rfind(c, 0, m.start()) for c in _SEGMENT_SEPARATORS), default=-1) + 1
+        lead = _PAPER_LEAD.match(view, seg_start, m.start())
+        start = lead.end() if lead else seg_start
+        if _named_project(view[start : m.start()]):
+            out.append((start, m.start(), "preliminary", m.group().lstrip("的")))
+    if is_heading and (h := _ISSUE_HEADING.match(view)):
+        a, b = h.span("what")
+        _, _, closings = _stage_verbs()
+        closing = next((c for c in closings if view.endswith(c.text, a, b) and b - len(c.text) - a >= 2), None)
+        if closing is not None:
+            b -= len(closing.text)
+        if _named_project(view[a:b]) and not any(s <= a < e for s, e, _, _ in out):
+            out.append((a, b, closing.stage if closing and closing.stage else "planning", "关于…问题"))
+    return out
+
+
 def extract_projects(source_id: str, paragraphs: list[Paragraph], clauses: pl.DataFrame) -> pl.DataFrame:
     """One row per project mention in a notice (see the module docstring).
 
@@ -276,6 +327,7 @@ def extract_projects(source_id: str, paragraphs: list[Paragraph], clauses: pl.Da
             topics[para] = m.group(1) if m else ""
         if clause["is_repeat"]:
             continue
+        found: list[tuple[int, int, str, str, str | None]] = []  # (start, end, stage, verb, list noun)
         for run in _runs_in_clause(view.text, _continuation(view.text, ordered[i + 1 : i + 2])):
             stage = _stage(run)
             if stage is None:
@@ -283,27 +335,31 @@ def extract_projects(source_id: str, paragraphs: list[Paragraph], clauses: pl.Da
             verb = view.original_of(run.verb_start, run.verb_end)
             if run.closing is not None:
                 verb += "…" + run.closing.text
-            for a, b in run.items:
-                name_view, note_view = _split_note(view.text[a:b])
-                name = view.original_of(a, a + len(name_view))
-                start, end = view.span(a, b)
-                rows.append(
-                    {
-                        "mention_id": f"{source_id}/prj{clause['char_start'] + start:06d}",
-                        "source_id": source_id,
-                        "clause_id": clause["clause_id"],
-                        "name": name,
-                        "name_normalized": normalize_project_name(name),
-                        "note": view.original_of(b - 1 - len(note_view), b - 1) if note_view else None,
-                        "stage": stage,
-                        "verb": verb,
-                        "list_noun": run.list_noun,
-                        "topic": topics[para] or None,
-                        "char_start": clause["char_start"] + start,
-                        "char_end": clause["char_start"] + end,
-                        "page": clause["page"],
-                    }
-                )
+            found += [(a, b, stage, verb, run.list_noun) for a, b in run.items]
+        for a, b, stage, verb in _unrun_mentions(view.text, bool(clause["is_heading"])):
+            if not any(s < b and a < e for s, e, *_ in found):
+                found.append((a, b, stage, verb, None))
+        for a, b, stage, verb, list_noun in found:
+            name_view, note_view = _split_note(view.text[a:b])
+            name = view.original_of(a, a + len(name_view))
+            start, end = view.span(a, b)
+            rows.append(
+                {
+                    "mention_id": f"{source_id}/prj{clause['char_start'] + start:06d}",
+                    "source_id": source_id,
+                    "clause_id": clause["clause_id"],
+                    "name": name,
+                    "name_normalized": normalize_project_name(name),
+                    "note": view.original_of(b - 1 - len(note_view), b - 1) if note_view else None,
+                    "stage": stage,
+                    "verb": verb,
+                    "list_noun": list_noun,
+                    "topic": topics[para] or None,
+                    "char_start": clause["char_start"] + start,
+                    "char_end": clause["char_start"] + end,
+                    "page": clause["page"],
+                }
+            )
     return pl.DataFrame(rows, schema=PROJECT_SCHEMA)
 
 
