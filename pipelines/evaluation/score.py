@@ -269,11 +269,14 @@ def score_projects(gold: GoldNotice, pred: Predicted) -> dict[str, Score]:
     def key(name: str) -> str:
         return normalize_project_name(name)
 
-    pairs = match(list(gold.projects), pred.projects, lambda g, p: float(key(g.name) == key(p.name)), 1.0)
-    stage_right = sum(1 for i, j in pairs if gold.projects[i].stage == pred.projects[j].stage)
+    # A project named twice (a reply's heading, then its body) is one project: its first mention.
+    seen: set[str] = set()
+    projects = [p for p in pred.projects if not (key(p.name) in seen or seen.add(key(p.name)))]
+    pairs = match(list(gold.projects), projects, lambda g, p: float(key(g.name) == key(p.name)), 1.0)
+    stage_right = sum(1 for i, j in pairs if gold.projects[i].stage == projects[j].stage)
     return {
-        "projects found": _counted(len(pairs), len(gold.projects), len(pred.projects)),
-        "project stage right": _counted(stage_right, len(gold.projects), len(pred.projects)),
+        "projects found": _counted(len(pairs), len(gold.projects), len(projects)),
+        "project stage right": _counted(stage_right, len(gold.projects), len(projects)),
     }
 
 
