@@ -16,9 +16,11 @@ from pipelines.parse.metadata import (
     find_doc_numbers,
     find_signature,
     issuer_from_title,
+    jurisdiction_of_body,
     label_field,
     normalize_doc_number,
     parse_cn_date,
+    province_of,
     split_label_values,
     title_in_head,
 )
@@ -191,3 +193,23 @@ def test_a_mirrors_heading_that_is_a_glossed_doc_number():
     assert normalize_doc_number(notice.doc_number) == "若政办发〔2022〕31号"
     assert notice.issuer == "若羌縣人民政府辦公室"
     assert notice.signed_date == date(2022, 7, 6)
+
+
+@pytest.mark.parametrize(
+    ("issuer", "province"),
+    [
+        ("絳縣人民政府辦公室", "山西省"),  # Jiangxian (Yuncheng), two characters, Traditional
+        ("沙县人民政府", "福建省"),
+        ("和县人民政府办公室", "安徽省"),
+        ("县人民政府办公室", None),  # a level, no place
+        ("和平发展研究中心", None),  # a word that begins like a county is no county
+    ],
+)
+def test_province_of_a_two_character_county(issuer, province):
+    assert province_of(issuer) == province
+
+
+def test_jurisdiction_read_through_a_mirrors_pinyin():
+    body = ("各鄉(xiāng)鎮(zhèn)人民政府，絳縣經濟開發(fā)區(qū)管委會，縣直各有關單位：《絳縣促進專業(yè)鎮(zhèn)高質量發(fā)展"
+            "實施方案》已經縣人民政府同意，現(xiàn)印發(fā)給你們。為促進全縣專業(yè)鎮(zhèn)高質量發(fā)展，結合絳縣實際，制定本方案。")
+    assert jurisdiction_of_body(body) == "运城市绛县"

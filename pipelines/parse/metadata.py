@@ -197,8 +197,13 @@ def _places() -> tuple[re.Pattern[str], dict[str, str]]:
             owner.setdefault(r["name"], set()).add(r["province"])
     for r in load_seed("county_divisions"):
         owner.setdefault(r["name"], set()).add(r["province"])
-    unique = {name: next(iter(p)) for name, p in owner.items() if len(p) == 1 and len(name) >= 3}
-    return re.compile("|".join(sorted(map(re.escape, unique), key=len, reverse=True))), unique
+    unique = {name: next(iter(p)) for name, p in owner.items() if len(p) == 1 and len(name) >= 2}
+    # A two-character county (绛县, 沙县) only before an organ (绛县人民政府): elsewhere too many
+    # words begin like one.
+    longer = "|".join(sorted((re.escape(n) for n in unique if len(n) >= 3), key=len, reverse=True))
+    short = "|".join(re.escape(n) for n in unique if len(n) == 2)
+    organ = "(?=人民政府|政府|党委|委员会|人大|政协|办公)"
+    return re.compile(f"(?:{longer})|(?:{short}){organ}"), unique
 
 
 def _province_of_place(text: str) -> str | None:
@@ -473,7 +478,7 @@ def jurisdiction_of_body(text: str) -> str | None:
     twice, "省委" once: a city's notice). Its division is the one of that level the text names
     most. A national notice ("全国", "国务院") has none.
     """
-    flat = to_simplified(re.sub(r"\s+", "", text))
+    flat = to_simplified(re.sub(r"\s+", "", without_mirror_pinyin(text)[0]))  # 成(chéng)都 → 成都
     colon = re.search(r"[：:]", flat[:300])
     head = flat[: colon.end()] if colon else ""
     if _NATIONAL_ADDRESSEES.search(head):
