@@ -1059,3 +1059,44 @@ def test_the_issuers_own_place_and_level_inside_a_name(note, province, issuer, e
     got = parse_note(note, province, issuer=issuer)
     assert [(m.jurisdiction, m.unit) for m in got] == expected
     assert_whole(got)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # 应急部 / 应急管理部 begin with 应, which is no modal there (State Council office, 2019; MEM)
+        ("应急部负责制定悬挂专用号牌机动车参加交通事故责任强制保险办法。", [("应急部", RESPONSIBLE)]),
+        ("应急管理部负责指导全国的防汛抗旱工作。", [("应急管理部", RESPONSIBLE)]),
+        # 会同有关方面: the others in general, kept as a group (State Council, 国发〔2019〕6号)
+        ("各级财政部门要会同有关方面，研究制定对政府性融资担保、再担保机构的绩效评价体系。",
+         [("各级财政部门", LEAD), ("有关方面", CO)]),
+        # the regulators' commissions end in 监会 (国发〔2019〕6号; CSRC rules)
+        ("财政部要会同发展改革委、工业和信息化部、农业农村部、银保监会等部门，加大政策支持力度。",
+         [("财政部", LEAD), ("发展改革委", CO), ("工业和信息化部", CO), ("农业农村部", CO), ("银保监会", CO)]),
+        ("证监会负责制定具体实施办法。", [("证监会", RESPONSIBLE)]),
+    ],
+)
+def test_prose_notes_of_national_notices(sentence, expected):
+    _, agencies = _tasks(_notice("一、主要任务", sentence), province=None, issuer="国务院")
+    assert list(zip(agencies["mention"], agencies["role"])) == expected
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        # fields of government + 等有关部门: the suffix of the fields (国办发〔1998〕… 社团清理整顿)
+        ("（民政、公安、国家安全、人民银行等有关部门配合）", ["民政", "公安", "国家安全", "人民银行"]),
+        ("（财政、税务等有关部门配合）", ["财政", "税务"]),
+        # agencies + 等相关部门: the others, a group of their own (Henan 2023, Guangdong)
+        ("（省商务厅、财政厅、河南银保监局等相关部门按职责分工负责）", ["省商务厅", "财政厅", "河南银保监局", "相关部门"]),
+        ("（省发展改革委、省财政厅等有关部门配合）", ["省发展改革委", "省财政厅", "有关部门"]),
+    ],
+)
+def test_the_others_of_a_list_of_fields_are_no_agency(note, expected):
+    assert [m.mention for m in read_note(note, "河南省").mentions] == expected
+
+
+def test_the_others_of_a_list_of_fields_in_prose():
+    _, agencies = _tasks(_notice("三、加强领导", "民政、公安、国家安全、人民银行等有关部门要紧密配合，共同做好清理整顿工作。"),
+                         province=None, issuer="国务院办公厅")
+    assert list(zip(agencies["mention"], agencies["role"])) == [("民政", CO), ("公安", CO), ("国家安全", CO), ("人民银行", CO)]

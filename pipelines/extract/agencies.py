@@ -591,6 +591,7 @@ _ASIDE = re.compile(r"^(?:下同|同上|不再(?:做|作)分工|具体任务.*)$
 # "民政、公安、国家安全等部门": fields of government, each a 部门 of the list's suffix.
 _FIELDS_OF = re.compile(r"等(?:有关|相关)?(部门|单位)$")
 _FIELDS_AFTER = re.compile(r"\s*等(?:有关|相关)?(部门|单位)")
+_OTHERS_OF_FIELDS = re.compile(r"(?:有关|相关)(?:部门|单位)")
 
 
 def _split_on(span: Span, word: str) -> list[Span]:
@@ -871,7 +872,14 @@ def read_note(
                 if k == 0 and part.text.endswith("牵头"):
                     part = _trim(Span(part.text[:-2], part.start))
             fields = _FIELDS_OF.search(part.text) or _FIELDS_AFTER.match(masked, part.end)
-            for item in expand_shared_suffix(part, own):
+            items = expand_shared_suffix(part, own)
+            # 民政、公安、国家安全、人民银行等有关部门: the 有关部门 of a list of fields (mostly) is their
+            # suffix, no other agency (省商务厅、财政厅等相关部门 names agencies: there it is the others).
+            named = [i for i in items if not _OTHERS_OF_FIELDS.fullmatch(i.text)]
+            field_list = bool(fields) and 2 * sum(i.text[-1:] not in _AGENCY_LIKE_FINALS for i in named) > len(named)
+            for item in items:
+                if field_list and _OTHERS_OF_FIELDS.fullmatch(item.text):
+                    continue
                 if fields and item.place is None and item.text[-1:] not in _AGENCY_LIKE_FINALS and len(item.text) <= 4:
                     item = _Item(item.span, item.text + fields.group(1))  # 民政、公安等部门: 民政部门
                 joiner = _LEADING_JOINER.match(item.text)

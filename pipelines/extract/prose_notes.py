@@ -32,12 +32,12 @@ _TAKES_ON = re.compile(r"[^，,。；;]{0,30}?(?:工作|职责|任务)")
 # Agency names end like these (部门 and 单位 also close a list: 民政、公安等部门).
 _FINAL = (
     r"(?:部门|单位|机关|机构|办公厅|办公室|委员会|人民政府|政府|小组|中心|集团|公司|[银分支]行|法院|检察院|海关|"
-    r"(?:协|工|商|联合|学|红十字)会|(?:科|侨|文|妇|残|工商)联|科协|(?:管理|研究|事务|设计|派出)所|部|委|局|厅|办|院|署|室|府)"
+    r"(?:协|工|商|联合|学|红十字|监)会|(?:科|侨|文|妇|残|工商)联|科协|(?:管理|研究|事务|设计|派出)所|部|委|局|厅|办|院|署|室|府)"
 )
 # An agency name: the longest run of characters ending like one, without a verb or a modal inside
 # (财政部要会同… → 财政部; 国家组织药品集中采购和使用试点工作小组办公室要… → the whole office).
 _FORBID = (
-    r"要|应|须|由|会同|负责|牵头|配合|承担|履行|依照|按照|根据|在|对|等|、|及|与|或|的|，|,"
+    r"要|应(?!急)|须|由|会同|负责|牵头|配合|承担|履行|依照|按照|根据|在|对|等|、|及|与|或|的|，|,"
     r"|研究|提出|继续|探索|制定|组织|开展|推进|加强|建立|完善|抓紧|进一步|成立|设立|组建|设置|若干|分领域"
 )
 _ITEM = rf"(?:(?!{_FORBID})[\u4e00-\u9fff()（）]){{0,30}}{_FINAL}"
@@ -108,9 +108,13 @@ def _subject(text: str, lo: int, verb_at: int) -> tuple[int, int, int] | None:
     return None
 
 
+# 会同有关方面 / 会同相关部门: the others in general, a group the note grammar keeps as one.
+_OTHERS = re.compile(r"(?:有关|相关|其他)(?:方面|部门|单位)")
+
+
 def _objects_end(text: str, at: int, end: int) -> int:
-    """End of the agency list after 会同 (会同发展改革委、财政部等部门): up to the phrase's end."""
-    m = _LIST.match(text, at)
+    """End of the agency list after 会同 (会同发展改革委、财政部等部门, 会同有关方面): up to the phrase's end."""
+    m = _LIST.match(text, at) or _OTHERS.match(text, at)
     return m.end() if m and m.end() <= end else at
 
 
