@@ -1100,3 +1100,35 @@ def test_the_others_of_a_list_of_fields_in_prose():
     _, agencies = _tasks(_notice("三、加强领导", "民政、公安、国家安全、人民银行等有关部门要紧密配合，共同做好清理整顿工作。"),
                          province=None, issuer="国务院办公厅")
     assert list(zip(agencies["mention"], agencies["role"])) == [("民政", CO), ("公安", CO), ("国家安全", CO), ("人民银行", CO)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # what the replying body says it will do is no assignment (a 2005 reply to a CPPCC proposal;
+        # a State Council office's reply to Hubei)
+        "国办将会同有关部门继续探索政府网站绩效评估问题，加强督促检查。",
+        "下一步，将由信息产业部牵头，抓紧研究制定相关政策措施，促进互联网接入服务。",
+        "国土资源部会同有关部门将在三期工程规划中，根据实际情况编制监测经费预算。",
+    ],
+)
+def test_intentions_are_not_notes(sentence):
+    tasks, _ = _tasks(_notice("二、关于政府网站建设问题", sentence), province=None, issuer="国务院办公厅")
+    assert tasks.is_empty()
+
+
+def test_a_note_may_say_where_before_who():
+    # 技工院校内由…负责 (国发〔2019〕4号): the scope goes, the agency stays; 将 as 把 keeps the note
+    assert [(m.mention, m.role) for m in read_note("（技工院校内由人力资源社会保障行政部门负责）", None).mentions] == [
+        ("人力资源社会保障行政部门", RESPONSIBLE)]
+    assert [m.mention for m in read_note("（自由贸易试验区管委会负责）", "广东省").mentions] == ["自由贸易试验区管委会"]
+    _, agencies = _tasks(_notice("一、主要任务", "省发展改革委负责将重大项目纳入年度计划。"))
+    assert agencies["mention"].to_list() == ["省发展改革委"]
+
+
+def test_fields_sharing_one_suffix_after_hui_tong():
+    # 会同同级财政、税务部门 (中办发 on cultural enterprises): fields joined by 、 under one 部门
+    _, agencies = _tasks(_notice("二、认定", "地方所属转制文化企业的认定，由地方各级宣传部门会同同级财政、税务部门确定。"),
+                         province=None, issuer="国务院办公厅")
+    assert agencies["role"].to_list()[0] == LEAD and agencies["mention"].to_list()[0] == "地方各级宣传部门"
+    assert set(agencies["role"].to_list()[1:]) == {CO}

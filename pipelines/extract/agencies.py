@@ -91,6 +91,8 @@ _DEADLINE = re.compile(
 )
 # A run starting with 由 (由省发展改革委牵头): the word goes, the agencies stay.
 _LEAD_WORDS = re.compile(r"^(?:均由|统一由|具体由|分别由|由|请)\s*")
+# A scope before 由 (技工院校内由人力资源社会保障行政部门负责, 跨区域的由省级部门负责): where, not who.
+_SCOPE_THEN_BY = re.compile(r"^[^、，,；;由]{1,12}?(?:内|外|中|的|时|后|方面)(?:均|统一|具体|分别)?由\s*")
 _RUN_SEPARATORS = "，,；;"
 _ITEM_SEPARATORS = "、"
 _OPEN, _CLOSE = "（(〔［[【", "）)〕］]】"
@@ -860,7 +862,7 @@ def read_note(
     deadlines: list[str] = []
 
     def read_run(run: Span, role: str | None) -> None:
-        m = _LEAD_WORDS.match(run.text)
+        m = _LEAD_WORDS.match(run.text) or _SCOPE_THEN_BY.match(run.text)
         if m:
             run = _trim(Span(run.text[m.end() :], run.start + m.end()))
         parts = _split_together(run)

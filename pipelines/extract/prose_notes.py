@@ -44,7 +44,7 @@ _ITEM = rf"(?:(?!{_FORBID})[\u4e00-\u9fff()（）]){{0,30}}{_FINAL}"
 _LIST = re.compile(
     rf"(?:(?P<lead>由|请))?"
     rf"(?P<list>{_ITEM}(?:[、和及与]{_ITEM})*(?:等(?:有关|相关)?(?:部门|单位))?"
-    rf"|[\u4e00-\u9fff]{{2,6}}(?:、[\u4e00-\u9fff]{{2,6}})+等(?:有关|相关)?(?:部门|单位))"
+    rf"|[\u4e00-\u9fff]{{2,6}}(?:、[\u4e00-\u9fff]{{2,6}})+(?:等(?:有关|相关)?)?(?:部门|单位))"
 )
 # A list of generic groups only names no one: 各有关部门, 有关方面, 各地区.
 _GENERIC = re.compile(r"^(?:各|各级|有关|相关|其他|其它|地方|同级|、|和|及|等)*(?:部门|单位|方面|地区|地方|机构)$")
@@ -63,6 +63,9 @@ _NOT_AGENCY = re.compile(
 _NOT_IN_GAP = re.compile(r"正在|已经|已|了|曾|表示|专人|专门|人员|一位|一名|省长|市长|部长|主任|领导|同志")
 # Work reported rather than assigned (a reply: 发展改革委会同水利部研究提出了办理意见).
 _REPORTED = re.compile(r"[^，,。；;]{0,20}?(?:了|已经)")
+# Work a body says it will do (a reply's 国办将会同有关部门…, 将由信息产业部牵头, …会同有关部门将在…):
+# an intention, not an assignment. (将 as 把 takes an object: 负责将项目纳入… stays.)
+_INTENDED_AFTER = re.compile(r"将(?:在|于|继续|进一步|适时|抓紧|加快|研究|组织|根据|按照|会同|对)")
 _MAX_GAP = 40  # characters between the agency list and the verb (要, 在职责范围内，, 对…)
 
 
@@ -137,6 +140,8 @@ def find_prose_notes(text: str) -> list[ProseNote]:
             if verb == "会同" and end == v_end:
                 continue  # 会同 with no agency after it
             if _REPORTED.match(text, end):
+                continue
+            if "将" in text[list_end:v_at] or text[start - 1 : start] == "将" or _INTENDED_AFTER.match(text, end):
                 continue
             gap = text[list_end:v_at]
             blank = " " * len(gap)
