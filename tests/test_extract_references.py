@@ -170,3 +170,43 @@ def test_a_traditional_mirror_with_pinyin_inserted_reads_like_the_original():
     df = refs_of(text)
     assert df.select("cited_doc_number_normalized", "relation").rows() == [("国发〔2015〕23号", "implements")]
     assert df["cited_doc_number"][0] == "國發(fā)〔2015〕23號"  # as written (the pinyin of 號 is outside the match)
+
+
+def test_the_forwarded_document_named_with_its_issuer_in_the_title():
+    # Cangzhou 2011: the letter says 现予转发 a sentence after the title it forwards
+    title = "沧州市人民政府办公室关于转发沧州市人力资源和社会保障局《关于开展全民创业 创建创业型城市的实施意见》的通知"
+    text = ("各县(市、区)人民政府,渤海新区、开发区、高新区管委会,市政府有关部门:\n"
+            "沧州市人力资源和社会保障局《关于开展全民创业 创建创业型城市的实施意见》已经市政府第73次常务会议研究通过。"
+            "根据市领导意见,现予转发,请结合实际,认真贯彻落实。")
+    assert refs_of(text, title=title).select("cited_title", "relation").rows() == [
+        ("关于开展全民创业 创建创业型城市的实施意见", "forwards")]
+
+
+def test_what_a_forwarding_letter_recalls_and_names_in_passing():
+    # Anhui 2017: why MIIT wrote the guide (为贯彻落实…，…制定了《…》), the guide forwarded as 该指南,
+    # plans to combine it with (请结合实施《…》): only the guide is a reference
+    text = ("为贯彻落实《中华人民共和国国民经济和社会发展第十三个五年规划纲要》、《中国制造2025》和《国家信息化发展战略纲要》,"
+            "引导“十三五”时期信息产业持续健康发展,工业和信息化部、国家发展改革委联合制定了《信息产业发展指南》。"
+            "经省政府同意,现将该指南转发你们,请结合实施《安徽省国民经济和社会发展第十三个五年规划纲要》、《中国制造2025安徽篇》"
+            "和《安徽省“十三五”信息化发展规划》,认真抓好贯彻落实。")
+    assert refs_of(text).select("cited_title", "relation").rows() == [("信息产业发展指南", "forwards")]
+
+
+@pytest.mark.parametrize(
+    ("text", "relation"),
+    [
+        # others' past work the notice recalls (国发〔2019〕6号)
+        ("近年来，各地区、各有关部门认真贯彻落实《国务院关于促进融资担保行业加快发展的意见》（国发〔2015〕43号），取得积极成效。",
+         "cites"),
+        # the basis of the measures the notice itself sets out (Luoyang 2022)
+        ("为加快洛阳平台城市建设,依据《洛阳市平台城市建设行动计划》,制定2022年细化措施如下:", "implements"),
+        # a law the plan carries out (国发〔2019〕4号); a law and a regulation put into force (Sichuan 2022)
+        ("为贯彻全国教育大会精神，进一步办好新时代职业教育，落实《中华人民共和国职业教育法》，制定本实施方案。", "implements"),
+        ("全面实施《中华人民共和国反不正当竞争法》和《四川省反不正当竞争条例》,加强公平竞争审查。", "implements"),
+        # 转发 inside a cited title is the cited notice's word, not this one's (国办发〔1998〕…)
+        ("依照《国务院办公厅转发国家教委等部门关于进一步加强教育援藏工作请示的通知》（国办发〔1993〕71号）所确定的经费开支渠道原则解决。",
+         "cites"),
+    ],
+)
+def test_relations_of_recalled_basis_and_law(text, relation):
+    assert refs_of(text)["relation"].to_list()[:1] == [relation]

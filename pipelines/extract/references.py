@@ -47,7 +47,7 @@ _VERBS = re.compile("转发|贯彻落实|贯彻实施|贯彻执行|贯彻|落实
 _TITLE_BEFORE = re.compile(r"《(?P<title>[^《》]{2,120})》\s*[（(]\s*$")
 _TITLE = re.compile(r"《(?P<title>[^《》]{2,120})》")
 # A phrase ends at these; a verb beyond them does not govern the reference.
-_DOCUMENT_GENRE = re.compile(r"(?:通知|意见|决定|办法|规定|纲要|条例|细则|方案)$")
+_DOCUMENT_GENRE = re.compile(r"(?:通知|意见|决定|办法|规定|纲要|条例|细则|方案|法)$")  # 法: a law (职业教育法)
 _DRAFTING = ("制定", "编制", "起草", "研究")
 # 《政府工作报告》 in a notice that breaks the report down into tasks (分解, 分工, 督办) is the
 # notice's own plan, not a notice it cites; a notice that implements the report's requirements cites it.
@@ -73,7 +73,15 @@ def _governing_verb(text: str, start: int) -> str | None:
         return None
     if text[max(i, verbs[-1].start() - 2) : verbs[-1].start()] in _DRAFTING:
         return None  # 制定实施《…》: a document still to be written
+    if text[max(i, verbs[-1].start() - 2) : verbs[-1].start()] == "结合":
+        return None  # 请结合实施《…》: plans named in passing
     return verbs[-1].group()
+
+
+def _rest(text: str, end: int) -> str:
+    """The sentence's text after ``end``."""
+    ends = [j for j in (text.find(c, end) for c in "。；;\n") if j >= 0]
+    return text[end : min(ends) if ends else len(text)]
 
 
 def _sentence(text: str, start: int, end: int) -> str:
@@ -84,17 +92,24 @@ def _sentence(text: str, start: int, end: int) -> str:
 
 # 根据《…》精神 / 按照《…》要求 / 依据《…》，结合我省实际，制定本方案: the notice implements it.
 _BASIS = ("根据", "按照", "依据", "依照")
-_IMPLEMENTING = re.compile(r"精神|要求|部署|决策|制定本|结合[^。；;]{0,12}实际|为[^。；;]{0,10}贯彻")
+# 依据《…》，制定2022年细化措施如下 says it as 制定本方案 does.
+_IMPLEMENTING = re.compile(r"精神|要求|部署|决策|制定本|制定[^。；;]{0,16}如下|结合[^。；;]{0,12}实际|为[^。；;]{0,10}贯彻")
+# 近年来，各地区认真贯彻落实《…》 and 为贯彻落实《…》，工业和信息化部制定了《…指南》: others' work,
+# which the notice only recalls.
+_RECALLED = re.compile(r"近年来|以来|(?:制定|印发|出台|发布)了")
 # 同时废止 / 停止执行 / 不再执行: the notice repeals it.
 _REPEALING = re.compile(r"废止|停止执行|不再执行|同时失效|予以撤销")
 
 
-def _relation(verb: str | None, sentence: str, title: str | None, forwarded_titles: list[str]) -> str:
-    """The relation an occurrence states; dbt keeps the strongest per pair of documents."""
-    if verb == _FORWARD or _FORWARD in sentence:
+def _relation(verb: str | None, sentence: str, title: str | None, forwarded_titles: list[str], after: str = "") -> str:
+    """The relation an occurrence states; dbt keeps the strongest per pair of documents. ``after``
+    is the rest of the sentence after the occurrence: 《…》已经省政府同意，现转发给你们 forwards it,
+    现将该指南转发你们，请结合实施《…》 does not forward what follows 转发."""
+    sentence = _TITLE.sub("《》", sentence)  # what the sentence says, not the titles it quotes (…转发…的通知)
+    if verb == _FORWARD or _FORWARD in _TITLE.sub("《》", after):
         return "forwards"
     if verb in _IMPLEMENT:
-        return "implements"
+        return "cites" if _RECALLED.search(sentence) else "implements"
     if verb in _BASIS and _IMPLEMENTING.search(sentence):
         return "implements"
     if _REPEALING.search(sentence):
@@ -136,7 +151,13 @@ def extract_references(
     pages = _page_lookup(paragraphs)
     own = normalize_doc_number(own_doc_number) if own_doc_number else None
     head = TextView.of("\n".join([title or ""] + [p.text for p in paragraphs[:_HEAD_LINES]]), keep="\n").text
-    forwarded = [m.group("title") for m in re.finditer(r"转发《(?P<title>[^《》]+)》", head)]
+    # 转发《…》, 转发沧州市人力资源和社会保障局《…》: the forwarded document, its issuer between
+    forwarded = [m.group("title") for m in re.finditer(r"转发[^《》，,。；;\n]{0,30}《(?P<title>[^《》]+)》", head)]
+    # 现将该指南转发你们: the 《…指南》 named last before it
+    for m in re.finditer(r"将该(?P<kind>[\u4e00-\u9fff]{1,4}?)(?:转发|印发)", text):
+        named = [t.group("title") for t in _TITLE.finditer(text, 0, m.start()) if t.group("title").endswith(m.group("kind"))]
+        if named:
+            forwarded.append(named[-1])
     rows: list[dict] = []
     titled: set[int] = set()  # 《》 already read as the title of a 文号
     known: list[tuple[str, str, str]] = []  # (title, 文号 as written, normalized) seen together
@@ -153,7 +174,7 @@ def extract_references(
         if _standalone(text, start, end) and anchor == start:
             continue  # a 文号 alone on its line: a header (this notice's own, or an attached one's)
         verb = _governing_verb(text, anchor)
-        relation = _relation(verb, _sentence(text, anchor, end), cited_title, forwarded)
+        relation = _relation(verb, _sentence(text, anchor, end), cited_title, forwarded, _rest(text, end))
         a, b = view.span(start, end)
         title_as_written = view.original_of(m.start("title"), m.end("title")) if m else None
         rows.append(_row(source_id, original[a:b], normalized, title_as_written, verb, relation, a, b, pages))
@@ -164,7 +185,7 @@ def extract_references(
         cited_title = aliases.get(m.group("title"), m.group("title"))
         verb = _governing_verb(text, m.start())
         sentence = _sentence(text, m.start(), m.end())
-        relation = _relation(verb, sentence, cited_title, forwarded)
+        relation = _relation(verb, sentence, cited_title, forwarded, _rest(text, m.end()))
         if not _is_document_reference(verb, relation, cited_title):
             continue  # a plan named in passing is not a reference between notices
         if _WORK_REPORT.search(cited_title) and (_BREAKDOWN.search(head) or _BREAKDOWN.search(sentence)):
