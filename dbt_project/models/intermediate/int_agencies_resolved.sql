@@ -24,13 +24,18 @@ with names as (
 aliased as (
     -- A unit with no jurisdiction that a central body is called by (发展改革委 in a State Council
     -- notice, 财政部, 人民银行) is that body, under its full name; others take the alias's canonical unit.
+    -- A unit whose level the notice could not place (市发改委 in an excerpt that never names its
+    -- city) keeps its level and takes the alias of the rest: 市发展和改革委员会.
     select
         n.* exclude (jurisdiction),
         case when c.name is not null then null else n.jurisdiction end as jurisdiction,
-        coalesce(c.name, a.canonical, n.unit) as canonical_unit,
+        coalesce(c.name, a.canonical, left(n.unit, 1) || lv.canonical, n.unit) as canonical_unit,
         c.name is not null as is_central
     from names as n
     left join {{ ref('agency_aliases') }} as a on a.alias = n.unit
+    left join {{ ref('agency_aliases') }} as lv
+        on a.alias is null and n.jurisdiction is null and left(n.unit, 1) in ('省', '市', '州', '县', '区')
+        and lv.alias = substr(n.unit, 2)
     left join {{ ref('central_bodies') }} as c on n.jurisdiction is null and c.alias = n.unit
 ),
 
