@@ -400,3 +400,47 @@ def test_the_last_year_of_a_period_is_no_annual_plan():
         "2018—2020年重点任务", "6月底前完成方案编制。",
     ]), date(2018, 9, 17))
     assert [d for d, _ in _deadlines(df)] == ["2018-06-30"]
+
+
+def _values(df: pl.DataFrame) -> list[tuple]:
+    q = df.filter(pl.col("kind") == "quantitative")
+    return list(zip(q["metric_phrase"], q["target_year"], q["value"], q["unit"]))
+
+
+def test_an_annual_plans_work_items_count_for_its_year():
+    # 大竹县 2016 (民生实事), 浙江省 2024 (政府工作报告 breakdown): items with no year of their own
+    dazhu = targets_of("\n".join([
+        "2016年民生实事目标任务分解表", "新建2座人行天桥。", "完成棚户区改造2836户。", "城区再新建1个农贸市场。",
+    ]), date(2016, 2, 26))
+    assert _values(dazhu) == [("人行天桥", 2016, 2.0, "座"), ("棚户区改造", 2016, 2836.0, "户"), ("农贸市场", 2016, 1.0, "个")]
+    zhejiang = targets_of("\n".join([
+        "2024年政府工作报告重点工作责任分解",
+        "4.发挥“4+1”专项基金撬动作用。坚持市场化专业化运作，完成专项基金组建，年度计划投资200亿元，撬动社会资本1000亿元。",
+    ]), date(2024, 2, 1))
+    assert [(v, y) for _, y, v, _ in _values(zhejiang)] == [(200.0, 2024), (1000.0, 2024)]
+    # a year of its own states a statistic; a campaign's name (三年行动) is no duration target;
+    # work already done (了) is no target
+    stats = targets_of("\n".join([
+        "2023年重点工作分工方案", "2022年全区地区生产总值增长2.5%。", "聚焦辽宁省全面振兴新突破三年行动。",
+        "去年新建了3座公园。",
+    ]), date(2023, 3, 1))
+    assert _values(stats) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # one verb, two counts (开封 2020)
+        ("到2025年,培育形成2个千亿级产业集群和6个五百亿级产业集群。",
+         [("千亿级产业集群", 2025, 2.0, "个"), ("五百亿级产业集群", 2025, 6.0, "个")]),
+        # a list after a comma under the same verb (松阳 2025)
+        ("2025年,安排重点预备项目10个,重大前期项目17个。", [("重点预备项目", 2025, 10.0, "个"), ("重大前期项目", 2025, 17.0, "个")]),
+        # counts of what is set up (国发〔2019〕4号)
+        ("到2022年,建设100个“双师型”教师培养培训基地。", [("“双师型”教师培养培训基地", 2022, 100.0, "个")]),
+        ("到2022年,遴选150个骨干专业(群)。", [("骨干专业(群)", 2022, 150.0, "个")]),
+        # an index has no unit (潜江 2017)
+        ("2017年全市经济社会发展主要预期目标是:居民消费价格指数控制在103.5以内。", [("居民消费价格指数", 2017, 103.5, None)]),
+    ],
+)
+def test_counts_lists_and_indices(text, expected):
+    assert _values(targets_of(text, date(2016, 1, 1))) == expected

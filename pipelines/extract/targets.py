@@ -116,7 +116,7 @@ _AMOUNT_MORE = re.compile(
     rf"、(?P<verb>)(?P<metric>[^{_SEP}、\d]{{1,15}}?)(?P<num>{_NUM})(?P<unit>{_UNIT})(?P<suffix>及以上|以上|左右)?"
 )
 _DOUBLING = re.compile(r"(?:比(?P<base>\d{4})年)?翻(?P<n>一|两|二|三)番")
-_COUNT_VERB = "新增|新建|建成|累计建成|培育|引进|打造|创建|建设"
+_COUNT_VERB = "新增|新建|建成|累计建成|培育|引进|打造|创建|建设|建立|设立|组建|遴选|布局"
 _COUNT_UNIT = "(?:万|千)?(?:个|家|所|项|座|条|套|辆|户|人|张|台|艘)"
 # 新建5G基站2万个 (metric, then number) and 培育100家以上龙头企业 (number, then metric).
 _COUNT = re.compile(
@@ -124,6 +124,19 @@ _COUNT = re.compile(
     rf"(?P<metric1>[^{_SEP}、\d]{{2,15}})"
     rf"|(?P<metric2>[^{_SEP}、]{{0,19}}[^{_SEP}、\d])(?P<num2>{_NUM})(?P<unit2>{_COUNT_UNIT})(?P<suffix2>以上|左右)?)"
 )
+# A second count the same verb governs: 培育形成2个千亿级产业集群和6个五百亿级产业集群.
+_COUNT_MORE = re.compile(
+    rf"(?:和|及|以及|、)(?P<num>{_NUM})(?:[-—~至到](?P<high>{_NUM}))?(?P<unit>{_COUNT_UNIT})(?P<suffix>以上|左右)?"
+    rf"(?P<metric>[^{_SEP}、\d和及]{{2,15}})"
+)
+# An amount listed after a comma under the same verb, nothing else in its phrase: 安排重点预备项目10个,
+# 重大前期项目17个.
+_AMOUNT_LISTED = re.compile(
+    rf",(?P<verb>)(?P<metric>(?:(?!{_AMOUNT_VERB}|{_CHANGE_VERB})[^{_SEP}、\d]){{1,15}}?)(?P<num>{_NUM})(?P<unit>{_UNIT})"
+    rf"(?P<suffix>及以上|以上|左右)?(?=[{_SEP}]|$)"
+)
+# An index, which has no unit: 居民消费价格指数控制在103.5以内 (CPI, last year = 100).
+_INDEX = re.compile(r"(?P<metric>价格指数|指数)(?P<verb>控制在|保持在|为)(?P<num>\d{2,3}(?:\.\d+)?)(?P<suffix>以内|左右|以下)?(?![\d%])")
 _TRAVEL_TIME = re.compile(rf"(?P<num>{_NUM})(?P<unit>小时|分钟)(?P<what>通达|交通圈|生活圈)")
 
 _TARGET_YEAR = re.compile(
@@ -283,18 +296,40 @@ def _quantities(view: str, start: int, end: int, strong_only: bool) -> list[_Row
                              comparator=_SUFFIX_COMPARATOR.get(m.group("suffix") or "", "="),
                              is_approximate=m.group("suffix") == "左右")
                     )
-                m = _AMOUNT_MORE.match(view, m.end(), end)
+                m = _AMOUNT_MORE.match(view, m.end(), end) or _AMOUNT_LISTED.match(view, m.end(), end)
         for m in _COUNT.finditer(view, start, end):
             k = "1" if m.group("num1") else "2"
             if any(r.start <= m.start("num" + k) < r.end for r in rows):
                 continue
             suffix = m.group("suffix" + k)
             high = _number(m.group("high1")) if k == "1" else None  # 培育8—10个百亿企业
+            metric = m.group("metric" + k)
+            if k == "1" and _COUNT_MORE.match(view, m.end() - len(joiner := re.search("(?:以及|和|及)?$", metric).group()), end):
+                metric = metric[: len(metric) - len(joiner)]  # …2个千亿级产业集群和6个…: the metric ends before 和
             rows.append(
-                _Row("quantitative", m.end("verb"), m.end(), metric=m.group("metric" + k),
+                _Row("quantitative", m.end("verb"), m.start("metric1") + len(metric) if k == "1" else m.end(), metric=metric,
                      value=_number(m.group("num" + k)), value_high=high, unit=m.group("unit" + k),
                      comparator="between" if high is not None else "≥" if suffix == "以上" else "=",
                      is_approximate=suffix == "左右")
+            )
+            if k == "1":
+                at = m.start("metric1") + len(metric)
+                while (nxt := _COUNT_MORE.match(view, at, end)) is not None:
+                    rows.append(
+                        _Row("quantitative", nxt.start("num"), nxt.end(), metric=nxt.group("metric"),
+                             value=_number(nxt.group("num")), value_high=_number(nxt.group("high")), unit=nxt.group("unit"),
+                             comparator="between" if nxt.group("high") else "≥" if nxt.group("suffix") == "以上" else "=",
+                             is_approximate=nxt.group("suffix") == "左右")
+                    )
+                    at = nxt.end()
+        for m in _INDEX.finditer(view, start, end):
+            if any(r.start <= m.start("num") < r.end for r in rows):
+                continue
+            m_start, _ = _clean_metric(view, _phrase_start(view, m.start(), start), m.start())
+            rows.append(
+                _Row("quantitative", m_start, m.end(), metric=view[m_start : m.end("metric")], value=_number(m.group("num")),
+                     unit=None, comparator=_SUFFIX_COMPARATOR.get(m.group("suffix") or "", _VERB_COMPARATOR[m.group("verb")] if m.group("verb") in _VERB_COMPARATOR else "="),
+                     is_approximate=m.group("suffix") == "左右")
             )
     for m in _TRAVEL_TIME.finditer(view, start, end):
         m_start = _phrase_start(view, m.start(), start)
@@ -694,6 +729,14 @@ def extract_targets(
             # title may state it without a number (7.城乡居民收入增长与经济增长基本同步).
             if clause["is_heading"] and not _GOALS.search(" ".join((clause["heading_titles"] or [])[:-1])):
                 found = [r for r in found if r.kind == "quantitative"]
+            rows += [r for r in found if not any(t.start < r.end and r.start < t.end for t in rows)]
+        elif not clause["is_heading"] and plan_year and not _REPORTED.search(v) and not re.search(r"\d{4}年", v):
+            # An annual plan's work item that names no year: its counts and amounts are the plan
+            # year's (新建2座人行天桥, 撬动社会资本1000亿元, 重大前期项目17个 in a 2016 / 2024 / 2025
+            # task breakdown); one that names another year states a statistic.
+            found = [r for r in _quantities(v, 0, len(v), strong_only=False) if r.unit != "年"]  # 三年行动: a name
+            for r in found:
+                r.target_year = plan_year
             rows += [r for r in found if not any(t.start < r.end and r.start < t.end for t in rows)]
         elif not clause["is_heading"]:
             rows += _undated_quantities(v, rows)
