@@ -20,6 +20,7 @@ from pipelines.parse.metadata import (
     label_field,
     normalize_doc_number,
     parse_cn_date,
+    plausible_title,
     province_of,
     split_label_values,
     title_in_head,
@@ -213,3 +214,19 @@ def test_jurisdiction_read_through_a_mirrors_pinyin():
     body = ("各鄉(xiāng)鎮(zhèn)人民政府，絳縣經濟開發(fā)區(qū)管委會，縣直各有關單位：《絳縣促進專業(yè)鎮(zhèn)高質量發(fā)展"
             "實施方案》已經縣人民政府同意，現(xiàn)印發(fā)給你們。為促進全縣專業(yè)鎮(zhèn)高質量發(fā)展，結合絳縣實際，制定本方案。")
     assert jurisdiction_of_body(body) == "运城市绛县"
+
+
+@pytest.mark.parametrize(
+    ("text", "plausible"),
+    [
+        # a notice about government websites is a title, a website's name is none
+        ("国务院办公厅关于印发《政府网站集约化试点工作方案》的通知", True),  # 国办函〔2018〕71号
+        ("国务院办公厅关于加强政府网站信息内容建设的意见", True),  # 国办发〔2014〕57号
+        ("广东省人民政府门户网站", False),
+        ("政府信息公开", False),
+    ],
+)
+def test_a_title_about_websites_is_a_title(text, plausible):
+    assert plausible_title(text) is plausible
+    if plausible:
+        assert title_in_head([text[:18], text[18:], "各省、自治区、直辖市人民政府："]) == text

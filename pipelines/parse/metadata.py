@@ -245,7 +245,11 @@ def plausible_title(text: str | None) -> bool:
     if not text:
         return False
     t = to_simplified(re.sub(r"\s+", "", text))
-    return 6 <= len(t) <= 150 and bool(_GENRE.search(t)) and not _NOT_A_TITLE.search(t) and find_doc_number(t) != t
+    if not 6 <= len(t) <= 150 or find_doc_number(t) == t:
+        return False
+    if "关于" in t and _GENRE_END.search(t):  # 发文机关关于…的通知, whatever it is about (政府网站集约化…)
+        return True
+    return bool(_GENRE.search(t)) and not _NOT_A_TITLE.search(t)
 
 
 def clean_title(text: str) -> str:
