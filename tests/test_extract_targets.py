@@ -444,3 +444,21 @@ def test_an_annual_plans_work_items_count_for_its_year():
 )
 def test_counts_lists_and_indices(text, expected):
     assert _values(targets_of(text, date(2016, 1, 1))) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # one value each, in turn (a provincial forestry plan: 分别达到65%和55%)
+        ("到2020年,森林覆盖率和森林蓄积量分别达到65%和55%。", [("森林覆盖率", 2020, 65.0, "%"), ("森林蓄积量", 2020, 55.0, "%")]),
+        # one value for each (NDRC 2019 新型城镇化; a city's annual plan)
+        ("2019年,实现常住人口和户籍人口城镇化率均提高1个百分点以上。",
+         [("常住人口城镇化率", 2019, 1.0, "个百分点"), ("户籍人口城镇化率", 2019, 1.0, "个百分点")]),
+        ("2023年,城镇和农村居民人均可支配收入均增长8%左右。",
+         [("城镇居民人均可支配收入", 2023, 8.0, "%"), ("农村居民人均可支配收入", 2023, 8.0, "%")]),
+        # values that do not pair with the metrics stay one target
+        ("到2020年,各项指标分别达到65%。", [("各项指标", 2020, 65.0, "%")]),
+    ],
+)
+def test_a_value_for_each_of_several_metrics(text, expected):
+    assert _values(targets_of(text, date(2016, 1, 1))) == expected

@@ -243,6 +243,21 @@ def _hedge(view: str, start: int, end: int) -> str | None:
     return m.group() if m else None
 
 
+# 分别 / 均 / 都 right before the verb: the value is stated for each of several metrics.
+_SHARED = re.compile(r"(?:分别|均|都)$")
+_RESPECTIVE_MORE = re.compile(rf"(?:和|、|及)(?P<num>{_NUM})(?P<unit>{_UNIT})?(?:及以上|以上|以下|以内|左右)?")
+
+
+def _split_metrics(text: str) -> list[str]:
+    """常住人口和户籍人口城镇化率 → 常住人口城镇化率, 户籍人口城镇化率: the metrics of a joint phrase,
+    a short first one taking the last one's head (城镇和农村居民人均可支配收入)."""
+    parts = [p for p in re.split("和|、|及|与", text) if p]
+    if len(parts) < 2:
+        return [text]
+    last = parts[-1]
+    return [p + last[len(p):] if len(p) < len(last) else p for p in parts[:-1]] + [last]
+
+
 def _quantities(view: str, start: int, end: int, strong_only: bool) -> list[_Row]:
     """Quantified targets in view[start:end]."""
     rows: list[_Row] = []
@@ -260,11 +275,29 @@ def _quantities(view: str, start: int, end: int, strong_only: bool) -> list[_Row
         if high is not None:
             comparator = "between"
         m_start, m_end = _clean_metric(view, _phrase_start(view, m.start(), start), m.start())
-        rows.append(
-            _Row("quantitative", m_start, m.end(), metric=view[m_start:m_end] or None, value=value,
-                 value_high=high, unit=unit, comparator=comparator,
-                 is_approximate=bool(m.group("approx")) or m.group("suffix") == "左右")
-        )
+        metric = view[m_start:m_end] or None
+        approx = bool(m.group("approx")) or m.group("suffix") == "左右"
+        shared = _SHARED.search(metric or "")
+        if shared is None:
+            rows.append(_Row("quantitative", m_start, m.end(), metric=metric, value=value, value_high=high, unit=unit,
+                             comparator=comparator, is_approximate=approx))
+            continue
+        # 森林覆盖率和森林蓄积量分别达到65%和55% (one value each, in turn); 常住人口和户籍人口城镇化率均
+        # 提高1个百分点 (the same value for each): one target per metric.
+        metrics = _split_metrics(metric[: shared.start()])
+        values: list[tuple[float | None, str | None, int]] = [(value, unit, m.end())]
+        if shared.group() == "分别":
+            for more in _RESPECTIVE_MORE.finditer(view, m.end(), end):
+                if more.start() != values[-1][2]:
+                    break
+                values.append((_number(more.group("num")), more.group("unit") or unit, more.end()))
+            if len(values) != len(metrics):
+                metrics, values = [metric[: shared.start()]], values[:1]
+        else:
+            values = values * len(metrics)
+        for name, (v, u, v_end) in zip(metrics, values):
+            rows.append(_Row("quantitative", m_start, v_end, metric=name, value=v, value_high=high, unit=u,
+                             comparator=comparator, is_approximate=approx))
     for m in _DOUBLING.finditer(view, start, end):
         n = {"一": 1, "两": 2, "二": 2, "三": 3}[m.group("n")]
         m_start, m_end = _clean_metric(view, _phrase_start(view, m.start(), start), m.start())
