@@ -1132,3 +1132,24 @@ def test_fields_sharing_one_suffix_after_hui_tong():
                          province=None, issuer="国务院办公厅")
     assert agencies["role"].to_list()[0] == LEAD and agencies["mention"].to_list()[0] == "地方各级宣传部门"
     assert set(agencies["role"].to_list()[1:]) == {CO}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a coordinating committee's office is an agency (协调 is a verb only before others: 协调各方面)
+        ("协调委办公室设在民航总局，承担协调委的日常工作。", [("协调委办公室", RESPONSIBLE)]),  # 国办函 2003, 首都机场
+        ("协调小组办公室负责日常工作。", [("协调小组办公室", RESPONSIBLE)]),
+        # 国家组织 inside an office's name (国办发〔2019〕2号)
+        ("国家组织药品集中采购和使用试点工作小组办公室要会同相关部门做好监测分析、定期通报、督促检查等工作。",
+         [("国家组织药品集中采购和使用试点工作小组办公室", LEAD), ("相关部门", CO)]),
+    ],
+)
+def test_offices_of_committees_and_working_groups(sentence, expected):
+    _, agencies = _tasks(_notice("三、加强组织实施", sentence), province=None, issuer="国务院办公厅")
+    assert list(zip(agencies["mention"], agencies["role"])) == expected
+
+
+def test_coordinating_is_still_no_agency():
+    tasks, _ = _tasks(_notice("三、保障措施", "协调各方面力量，负责推进。"), province=None, issuer="国务院办公厅")
+    assert tasks.is_empty()
