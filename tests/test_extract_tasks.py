@@ -1153,3 +1153,18 @@ def test_offices_of_committees_and_working_groups(sentence, expected):
 def test_coordinating_is_still_no_agency():
     tasks, _ = _tasks(_notice("三、保障措施", "协调各方面力量，负责推进。"), province=None, issuer="国务院办公厅")
     assert tasks.is_empty()
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # groups only name no one, in a list and in Traditional (国办发 on research funds; Panjin 2021)
+        "各地区、各有关部门根据有关规定，负责指导所属科研单位制定详细可操作的管理制度。",
+        "各責任單位要積極配合、主動作為，共同推動各項工作任務高質量完成。",
+        # the 会同 of an attribute: who wrote a request, not who is to do something (国函 2004, 四川)
+        "发展改革委会同西部开发办上报的《关于2005年退耕还林计划和妥善解决今年退耕还林超计划问题的请示》已经国务院批准。",
+    ],
+)
+def test_groups_and_attributes_are_not_notes(sentence):
+    tasks, _ = _tasks(_notice("二、主要任务", sentence), province=None, issuer="国务院办公厅")
+    assert tasks.is_empty()

@@ -47,7 +47,15 @@ _LIST = re.compile(
     rf"|[\u4e00-\u9fff]{{2,6}}(?:、[\u4e00-\u9fff]{{2,6}})+(?:等(?:有关|相关)?)?(?:部门|单位))"
 )
 # A list of generic groups only names no one: 各有关部门, 有关方面, 各地区.
-_GENERIC = re.compile(r"^(?:各|各级|有关|相关|其他|其它|地方|同级|、|和|及|等)*(?:部门|单位|方面|地区|地方|机构)$")
+_GENERIC_ITEM = re.compile(
+    r"^(?:各|各级|有关|相关|其他|其它|地方|同级|等|责任|牵头|配合|协办|成员)*(?:部门|单位|方面|地区|地方|机构)$"
+)
+
+
+def _is_generic(names: str) -> bool:
+    """各有关部门, 各地区、各有关部门, 各责任单位: groups only, no one named."""
+    items = [i for i in re.split("[、和及]", names) if i]
+    return bool(items) and all(_GENERIC_ITEM.match(i) for i in items)
 # What may open the phrase before its agency list: an outline marker, a connective.
 _OPENERS = re.compile(
     r"(?:第[一二三四五六七八九十百零〇\d]+条|\([一二三四五六七八九十\d]+\)|[一二三四五六七八九十]+[、.]|\d{1,2}[.、])?"
@@ -65,6 +73,8 @@ _NOT_IN_GAP = re.compile(r"正在|已经|已|了|曾|表示|专人|专门|人员
 _REPORTED = re.compile(r"[^，,。；;]{0,20}?(?:了|已经)")
 # Work a body says it will do (a reply's 国办将会同有关部门…, 将由信息产业部牵头, …会同有关部门将在…):
 # an intention, not an assignment. (将 as 把 takes an object: 负责将项目纳入… stays.)
+# 发展改革委会同西部开发办上报的《…》: the 会同 of an attribute (…上报的), not an assignment.
+_ATTRIBUTE_AFTER = re.compile(r"[^，,。；;《]{0,8}?的《")
 _INTENDED_AFTER = re.compile(r"将(?:在|于|继续|进一步|适时|抓紧|加快|研究|组织|根据|按照|会同|对)")
 _MAX_GAP = 40  # characters between the agency list and the verb (要, 在职责范围内，, 对…)
 
@@ -105,7 +115,7 @@ def _subject(text: str, lo: int, verb_at: int) -> tuple[int, int, int] | None:
         gap = text[m.end("list") : verb_at]
         if len(gap) > _MAX_GAP or "。" in gap or gap.count("，") + gap.count(",") > 1 or _NOT_IN_GAP.search(gap):
             continue
-        if _GENERIC.match(m.group("list")):
+        if _is_generic(m.group("list")):
             continue  # 各有关部门要…: names no one
         return m.start(), m.start("list"), m.end("list")
     return None
@@ -142,6 +152,8 @@ def find_prose_notes(text: str) -> list[ProseNote]:
             if _REPORTED.match(text, end):
                 continue
             if "将" in text[list_end:v_at] or text[start - 1 : start] == "将" or _INTENDED_AFTER.match(text, end):
+                continue
+            if verb == "会同" and _ATTRIBUTE_AFTER.match(text, end):
                 continue
             gap = text[list_end:v_at]
             blank = " " * len(gap)
