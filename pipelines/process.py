@@ -166,7 +166,8 @@ def source_frames(
     )
     jurisdiction = None
     if "province" not in entry.overrides and _placeless(notice.issuer):
-        jurisdiction = jurisdiction_of_body(notice.full_text)
+        # The title may name the place the body only calls 全市 (咸阳市2022年深化…工作要点).
+        jurisdiction = jurisdiction_of_body(notice.full_text, title=notice.title)
         if province is None:
             province = province_of(jurisdiction)
         elif jurisdiction is not None and province_of(jurisdiction) != province:

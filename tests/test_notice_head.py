@@ -230,3 +230,10 @@ def test_a_title_about_websites_is_a_title(text, plausible):
     assert plausible_title(text) is plausible
     if plausible:
         assert title_in_head([text[:18], text[18:], "各省、自治区、直辖市人民政府："]) == text
+
+
+def test_the_title_may_name_the_place_the_body_calls_its_own():
+    # 咸阳 2022 (a Traditional mirror): the body says 全市 and 市政府 but never 咸阳
+    body = "以習近平新時代中國特色社會主義思想為指導，進一步轉變政府職能，全市一體化推進改革。責任單位：市政府辦公室"
+    assert jurisdiction_of_body(body) is None
+    assert jurisdiction_of_body(body, title="鹹陽市2022年深化“放管服”改革最佳化營商環境工作要點") == "咸阳市"

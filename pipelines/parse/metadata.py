@@ -473,30 +473,31 @@ def _most_named(level: str, flat: str) -> str | None:
     return best[0] if n > runner_up and len(best) == 1 else None
 
 
-def jurisdiction_of_body(text: str) -> str | None:
+def jurisdiction_of_body(text: str, title: str | None = None) -> str | None:
     """The division a notice's body speaks for (湖北省, 成都市, 咸宁市咸安区), or None.
 
     Its level is the one whose departments the addressee line names ("市政府各部门"); failing
     that, the lowest one the text calls its own ("全区", "我市", "本县") and names a
     division of; failing those, the level whose government or committee it cites most ("市政府"
     twice, "省委" once: a city's notice). Its division is the one of that level the text names
-    most. A national notice ("全国", "国务院") has none.
+    most, its ``title`` counted with the body. A national notice ("全国", "国务院") has none.
     """
     flat = to_simplified(re.sub(r"\s+", "", without_mirror_pinyin(text)[0]))  # 成(chéng)都 → 成都
+    named = to_simplified(re.sub(r"\s+", "", without_mirror_pinyin(title)[0])) + "\n" + flat if title else flat
     colon = re.search(r"[：:]", flat[:300])
     head = flat[: colon.end()] if colon else ""
     if _NATIONAL_ADDRESSEES.search(head):
         return None  # a State Council or ministry notice: its places are the subject, not the issuer
     addressed = _ADDRESSEES_OF.search(head)
     if addressed:
-        return _most_named(addressed.group(1), flat)
+        return _most_named(addressed.group(1), named)
     own = [level for level in _LEVELS if _SELF_REFERENCE[level].search(flat)]
     for level in own:
-        found = _most_named(level, flat)
+        found = _most_named(level, named)
         if found is not None:
             return found
     cited = {level: len(_ORGAN_REFERENCE[level].findall(flat)) for level in _LEVELS}
     top = max(cited.values())
     if own or not top or list(cited.values()).count(top) > 1:
         return None
-    return _most_named(max(cited, key=cited.get), flat)
+    return _most_named(max(cited, key=cited.get), named)
