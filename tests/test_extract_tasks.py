@@ -17,6 +17,7 @@ import pytest
 
 from pipelines.clauses import clause_frame
 from pipelines.extract.agencies import (
+    defined_names,
     CO,
     LEAD,
     RESPONSIBLE,
@@ -28,6 +29,7 @@ from pipelines.extract.agencies import (
     split_items,
     Span,
 )
+from pipelines.extract._textview import TextView
 from pipelines.extract.tasks import extract_tasks
 from pipelines.model import Paragraph, ParsedNotice
 from pipelines.parse.html import parse_html
@@ -1168,3 +1170,15 @@ def test_coordinating_is_still_no_agency():
 def test_groups_and_attributes_are_not_notes(sentence):
     tasks, _ = _tasks(_notice("二、主要任务", sentence), province=None, issuer="国务院办公厅")
     assert tasks.is_empty()
+
+
+def test_a_body_the_notice_names_in_full_once_and_then_by_its_short_name():
+    # 国办函〔2003〕…: 组建…协调委员会（以下简称协调委）, then 协调委办公室…承担…工作
+    _, agencies = _tasks(_notice(
+        "一、据国务院第126次常务会议精神，组建2008年北京奥运会首都国际机场协调委员会（以下简称协调委）。",
+        "协调委办公室设在民航总局，承担协调委的日常工作。",
+    ), province=None, issuer="国务院办公厅")
+    assert list(zip(agencies["mention"], agencies["name"])) == [("协调委办公室", "2008年北京奥运会首都国际机场协调委员会办公室")]
+    # a short name of a body with a level (市发改委) is left to the aliases and the jurisdiction
+    assert defined_names(TextView.of("成立市发展改革委（以下简称市发改委）。").text) == {}
+    assert defined_names(TextView.of("国家发展和改革委员会（以下简称国家发展改革委）").text) == {"国家发展改革委": "国家发展和改革委员会"}

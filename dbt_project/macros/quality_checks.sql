@@ -37,8 +37,9 @@ case
     -- a national agency or enterprise under a province or city: 广东省国家能源局
     when {{ jurisdiction }} is not null and regexp_matches({{ unit_zh }}, '^(国家|国务院|中国|中央|中共中央|海关总署)')
         then 'a national body under a local jurisdiction'
-    -- a deadline taken for a name: 广东省完成时限:2018年底前
-    when regexp_matches({{ name_zh }}, '时限|完成|年底|底前|年前|时间节点|持续推进|长期坚持|[0-9]{4}年')
+    -- a deadline taken for a name: 广东省完成时限:2018年底前, 广东省2018年 (a year inside a name is
+    -- no deadline: 2008年北京奥运会首都国际机场协调委员会)
+    when regexp_matches({{ name_zh }}, '时限|完成|年底|底前|年前|时间节点|持续推进|长期坚持|[0-9]{4}年($|底|前|内|[0-9]{1,2}月)')
         then 'a deadline taken for a name'
     -- a role phrase taken for a name: 广东省由省发展改革委, …会同省财政厅
     when regexp_matches({{ name_zh }}, '职责|分工|牵头|配合|负责|[省市区县州]由|[委厅局办府]会同')

@@ -26,7 +26,7 @@ from the dbt seeds; canonical names and English names are resolved by dbt (int_a
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 import re
 from dataclasses import dataclass, field
 
@@ -466,6 +466,39 @@ def _strip(span: Span, chars: str) -> Span:
     stripped = span.text.lstrip(chars)
     lead = len(span.text) - len(stripped)
     return Span(stripped.rstrip(chars), span.start + lead)
+
+
+# 组建2008年北京奥运会首都国际机场协调委员会（以下简称协调委）: a body the notice names once in full
+# and then by its short name.
+_DEFINED = re.compile(
+    r"(?P<full>[\u4e00-\u9fff\d]{4,40}?(?:委员会|领导小组|工作小组|小组|办公室|中心|局|委|部|厅|署|会))"
+    r"\((?:以下)?简称[“\"]?(?P<short>[\u4e00-\u9fff]{2,10})[”\"]?\)"
+)
+_BEFORE_NAME = re.compile(r".*(?:组建|成立|设立|设置|同意|批准|由|、)")
+_OFFICE_OF = ("办公室", "秘书处", "办")
+
+
+def defined_names(view_text: str) -> dict[str, str]:
+    """short name → full name of the bodies a notice defines (…委员会（以下简称协调委）), for bodies
+    named by themselves (a name starting with a level, 市发展改革委, is qualified as any other)."""
+    out = {}
+    for m in _DEFINED.finditer(view_text):
+        full = m.group("full")
+        if lead := _BEFORE_NAME.match(full):
+            full = full[lead.end():]
+        if len(full) >= 4 and full[0] not in "省市区县州":
+            out[m.group("short")] = full
+    return out
+
+
+def expand_defined(unit: str, defined: Mapping[str, str]) -> str | None:
+    """协调委办公室 → 2008年北京奥运会首都国际机场协调委员会办公室, where the notice defined 协调委."""
+    for short, full in defined.items():
+        if unit == short:
+            return full
+        if unit.startswith(short) and unit[len(short):] in _OFFICE_OF:
+            return full + unit[len(short):]
+    return None
 
 
 def note_body(note: str) -> Span:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
 
 from pipelines.extract.agencies import (
-    AGENCY_LABEL, DEADLINE_LABEL, FIRST_LEADS_ONWARD, FIRST_LEADS, is_deadline_note, looks_like_note, read_note,
-    top_level_brackets,
+    AGENCY_LABEL, DEADLINE_LABEL, FIRST_LEADS_ONWARD, FIRST_LEADS, defined_names, expand_defined, is_deadline_note,
+    looks_like_note, read_note, top_level_brackets,
 )
 from pipelines.extract._textview import TextView
 from pipelines.extract.prose_notes import find_prose_notes
@@ -383,6 +383,7 @@ def extract_tasks(
     )
     task_rows: list[dict] = []
     agency_rows: list[dict] = []
+    defined = defined_names(view_text)
     for seq, span in enumerate(spans):
         tid = task_id(source_id, seq)
         block = blocks[span.block]
@@ -418,6 +419,8 @@ def extract_tasks(
         for m in reading.mentions:
             m_start = views.original(span.note_start + m.start)
             m_end = views.original(span.note_start + m.end, end=True)
+            if full := expand_defined(m.unit, defined):  # a body the notice defined (以下简称协调委)
+                m = replace(m, name=full, unit=full, jurisdiction=None, is_group=False)
             agency_rows.append(
                 {
                     "task_id": tid,
