@@ -17,10 +17,10 @@ import pytest
 
 from pipelines.clauses import clause_frame
 from pipelines.extract.agencies import (
-    defined_names,
     CO,
     LEAD,
     RESPONSIBLE,
+    defined_names,
     find_division,
     issuing,
     looks_like_note,
