@@ -237,3 +237,10 @@ def test_the_title_may_name_the_place_the_body_calls_its_own():
     body = "以習近平新時代中國特色社會主義思想為指導，進一步轉變政府職能，全市一體化推進改革。責任單位：市政府辦公室"
     assert jurisdiction_of_body(body) is None
     assert jurisdiction_of_body(body, title="鹹陽市2022年深化“放管服”改革最佳化營商環境工作要點") == "咸阳市"
+
+
+def test_a_state_council_decree_is_one_number_however_written():
+    # 专利代理条例 (2018): 国令第706号 in the info table, 中华人民共和国国务院令 / 第706号 on its head
+    assert normalize_doc_number("国令第706号") == normalize_doc_number("国务院令\n第706号") == "国令第706号"
+    assert normalize_doc_number("中华人民共和国国务院令第706号") == "国令第706号"
+    assert normalize_doc_number("商务部令第2号") == "商务部令第2号"

@@ -62,9 +62,11 @@ def find_doc_number(text: str) -> str | None:
 
 def normalize_doc_number(s: str) -> str:
     """Canonical form of a 文号 for matching: Simplified (國辦函 → 国办函), brackets → 〔〕, 號 → 号,
-    full-width digits, no spaces, no mirror's pinyin (發(fā) → 发)."""
+    full-width digits, no spaces, no mirror's pinyin (發(fā) → 发), a State Council decree as 国令."""
     s = to_simplified(without_mirror_pinyin(s)[0].translate(_BRACKETS).translate(_FULLWIDTH_DIGITS))
-    return re.sub(r"\s+", "", s.replace("號", "号"))
+    s = re.sub(r"\s+", "", s.replace("號", "号"))
+    # A State Council decree is 国令第706号 in a 文号 field, 中华人民共和国国务院令 第706号 on its head.
+    return re.sub(r"^(?:中华人民共和国)?国务院令", "国令", s)
 
 
 def _is_han(ch: str) -> bool:
