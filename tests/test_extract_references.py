@@ -210,3 +210,18 @@ def test_what_a_forwarding_letter_recalls_and_names_in_passing():
 )
 def test_relations_of_recalled_basis_and_law(text, relation):
     assert refs_of(text)["relation"].to_list()[:1] == [relation]
+
+
+def test_the_plan_a_notice_issues_is_its_own_not_a_reference():
+    # 国办发〔2019〕2号: the title issues the plan, the letter says 现印发给你们, the plan is then 《方案》
+    title = "国务院办公厅关于印发国家组织药品集中采购和使用试点方案的通知"
+    text = ("各省、自治区、直辖市人民政府，国务院各部委、各直属机构：\n"
+            "《国家组织药品集中采购和使用试点方案》（以下简称《方案》）已经国务院同意，现印发给你们，请认真贯彻执行。\n"
+            "各地区、各有关部门要认真落实《方案》要求，落实《中华人民共和国药品管理法》。")
+    assert refs_of(text, title=title).select("cited_title", "relation").rows() == [("中华人民共和国药品管理法", "implements")]
+
+
+def test_the_central_committees_proposal_is_a_document():
+    # 国发〔1998〕… on earthquakes: 落实…通过的《中共中央关于制定…的建议》
+    text = "必须认真落实党的十四届五中全会通过的《中共中央关于制定国民经济和社会发展“九五”计划和2010年远景目标的建议》中提出的减灾任务。"
+    assert refs_of(text)["relation"].to_list() == ["implements"]

@@ -47,7 +47,8 @@ _VERBS = re.compile("转发|贯彻落实|贯彻实施|贯彻执行|贯彻|落实
 _TITLE_BEFORE = re.compile(r"《(?P<title>[^《》]{2,120})》\s*[（(]\s*$")
 _TITLE = re.compile(r"《(?P<title>[^《》]{2,120})》")
 # A phrase ends at these; a verb beyond them does not govern the reference.
-_DOCUMENT_GENRE = re.compile(r"(?:通知|意见|决定|办法|规定|纲要|条例|细则|方案|法)$")  # 法: a law (职业教育法)
+# 法: a law (职业教育法); 建议: the Central Committee's proposal for a five-year plan
+_DOCUMENT_GENRE = re.compile(r"(?:通知|意见|决定|办法|规定|纲要|条例|细则|方案|法|建议)$")
 _DRAFTING = ("制定", "编制", "起草", "研究")
 # 《政府工作报告》 in a notice that breaks the report down into tasks (分解, 分工, 督办) is the
 # notice's own plan, not a notice it cites; a notice that implements the report's requirements cites it.
@@ -153,6 +154,13 @@ def extract_references(
     head = TextView.of("\n".join([title or ""] + [p.text for p in paragraphs[:_HEAD_LINES]]), keep="\n").text
     # 转发《…》, 转发沧州市人力资源和社会保障局《…》: the forwarded document, its issuer between
     forwarded = [m.group("title") for m in re.finditer(r"转发[^《》，,。；;\n]{0,30}《(?P<title>[^《》]+)》", head)]
+    # The plan the notice itself issues (its title's 关于印发《…》的通知, 《…》已经国务院同意，现印发给你们)
+    # is its own content, not a notice it refers to.
+    own_title = TextView.of(title).text if title else ""
+    issued = [m.group("title").strip("《》") for m in re.finditer(r"关于印发(?P<title>.+?)的通知$", own_title)]
+    issued += [m.group("title") for m in re.finditer(
+        r"《(?P<title>[^《》]+)》(?:\((?:以下)?简称《[^《》]+》\))?[^《》。；;\n]{0,40}?现(?:予)?(?:印发|发布)", text)]
+    issued += [m.group("title") for m in re.finditer(r"现将《(?P<title>[^《》]+)》(?:[^《》。；;\n]{0,10}?)印发", text)]
     # 现将该指南转发你们: the 《…指南》 named last before it
     for m in re.finditer(r"将该(?P<kind>[\u4e00-\u9fff]{1,4}?)(?:转发|印发)", text):
         named = [t.group("title") for t in _TITLE.finditer(text, 0, m.start()) if t.group("title").endswith(m.group("kind"))]
@@ -188,6 +196,8 @@ def extract_references(
         relation = _relation(verb, sentence, cited_title, forwarded, _rest(text, m.end()))
         if not _is_document_reference(verb, relation, cited_title):
             continue  # a plan named in passing is not a reference between notices
+        if relation != "forwards" and any(_same_title(cited_title, t) for t in issued):
+            continue  # the notice's own plan
         if _WORK_REPORT.search(cited_title) and (_BREAKDOWN.search(head) or _BREAKDOWN.search(sentence)):
             continue  # the work report this notice breaks down
         written = next((w for t, w, _ in known if _same_title(t, cited_title)), None)
