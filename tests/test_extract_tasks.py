@@ -1169,3 +1169,14 @@ def test_a_body_the_notice_names_in_full_once_and_then_by_its_short_name():
     # a short name of a body with a level (市发改委) is left to the aliases and the jurisdiction
     assert defined_names(TextView.of("成立市发展改革委（以下简称市发改委）。").text) == {}
     assert defined_names(TextView.of("国家发展和改革委员会（以下简称国家发展改革委）").text) == {"国家发展改革委": "国家发展和改革委员会"}
+
+
+def test_set_phrases_between_the_agencies_and_their_verb():
+    # 国办发 on the clean-up of societies (1998): 各司其职，各负其责，密切配合 — each is responsible
+    _, agencies = _tasks(_notice("三、加强领导", "在清理整顿工作中，业务主管部门、挂靠单位、登记管理机关要根据有关通知要求，"
+                                              "各司其职，各负其责，密切配合，做好工作。"), province=None, issuer="国务院办公厅")
+    assert list(zip(agencies["mention"], agencies["role"])) == [
+        ("业务主管部门", RESPONSIBLE), ("挂靠单位", RESPONSIBLE), ("登记管理机关", RESPONSIBLE)]
+    # without 各负其责 they co-operate (a province's opinion)
+    _, agencies = _tasks(_notice("三、保障措施", "省发展改革委、省财政厅要各司其职，密切配合。"))
+    assert set(agencies["role"]) == {CO}

@@ -77,6 +77,8 @@ _REPORTED = re.compile(r"[^，,。；;]{0,20}?(?:了|已经)")
 _ATTRIBUTE_AFTER = re.compile(r"[^，,。；;《]{0,8}?的《")
 _INTENDED_AFTER = re.compile(r"将(?:在|于|继续|进一步|适时|抓紧|加快|研究|组织|根据|按照|会同|对)")
 _MAX_GAP = 40  # characters between the agency list and the verb (要, 在职责范围内，, 对…)
+# Set phrases that may stand, each its own phrase, between the agencies and 配合 / 负责.
+_SET_PHRASES = re.compile(r"(?:各司其职|各负其责|各尽其责|分工协作|通力合作|齐抓共管|形成合力)[，,]")
 
 
 @dataclass(frozen=True)
@@ -98,8 +100,13 @@ def _subject(text: str, lo: int, verb_at: int) -> tuple[int, int, int] | None:
     """(note start, list start, list end) of the agency list the verb at ``verb_at`` belongs to:
     in its phrase, or in the phrase before when its own holds none (…部门在职责范围内，分别负责)."""
     starts = [_phrase_start(text, lo, verb_at)]
-    if starts[0] > lo:
-        starts.append(_phrase_start(text, lo, starts[0] - 1))
+    before = starts[0]
+    while before > lo:  # the phrase before, past set phrases (各司其职，各负其责，密切配合)
+        prev = _phrase_start(text, lo, before - 1)
+        if not _SET_PHRASES.fullmatch(text, prev, before):
+            starts.append(prev)
+            break
+        before = prev
     for ps in starts:
         lead = text.rfind("由", ps, verb_at)  # 具体工作由市发改委牵头负责: the agencies follow 由
         if lead < 0:
@@ -113,7 +120,8 @@ def _subject(text: str, lo: int, verb_at: int) -> tuple[int, int, int] | None:
         if any(_NOT_AGENCY.search(n) for n in names if n):
             continue
         gap = text[m.end("list") : verb_at]
-        if len(gap) > _MAX_GAP or "。" in gap or gap.count("，") + gap.count(",") > 1 or _NOT_IN_GAP.search(gap):
+        bare = _SET_PHRASES.sub("", gap)  # …要根据有关通知要求，各司其职，各负其责，密切配合
+        if len(gap) > _MAX_GAP or "。" in gap or bare.count("，") + bare.count(",") > 1 or _NOT_IN_GAP.search(gap):
             continue
         if _is_generic(m.group("list")):
             continue  # 各有关部门要…: names no one
@@ -158,6 +166,8 @@ def find_prose_notes(text: str) -> list[ProseNote]:
             gap = text[list_end:v_at]
             blank = " " * len(gap)
             word = _AS_GRAMMAR.get(verb, verb)
+            if word == "配合" and re.search("各负其责|各尽其责", gap):
+                word = "负责"  # 各司其职，各负其责，密切配合: each is responsible, none leads
             reading = text[start:list_end] + blank + word + " " * (len(verb) - len(word)) + text[v_end:end]
             out.append(ProseNote(start, end, reading))
             taken = end
