@@ -1180,3 +1180,19 @@ def test_set_phrases_between_the_agencies_and_their_verb():
     # without 各负其责 they co-operate (a province's opinion)
     _, agencies = _tasks(_notice("三、保障措施", "省发展改革委、省财政厅要各司其职，密切配合。"))
     assert set(agencies["role"]) == {CO}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # an office set up in another body is what the sentence's later phrases assign (国办发〔2019〕2号;
+        # a province's and a city's leading groups)
+        ("试点工作小组办公室设在国家医保局，由国家医保局、国家卫生健康委、国家药监局、联合采购办公室选派人员参加，"
+         "具体负责组织开展试点，加强宣传引导和政策解读。", [("试点工作小组办公室", RESPONSIBLE)]),
+        ("领导小组办公室设在市发展改革委，办公室主任由市发展改革委主任兼任，负责日常工作。", [("领导小组办公室", RESPONSIBLE)]),
+        ("工作专班设在省商务厅，负责统筹协调。", [("工作专班", RESPONSIBLE)]),
+    ],
+)
+def test_an_office_set_up_in_another_body(sentence, expected):
+    _, agencies = _tasks(_notice("四、组织保障", sentence), province="湖北省")
+    assert list(zip(agencies["mention"], agencies["role"])) == expected

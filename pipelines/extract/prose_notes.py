@@ -77,6 +77,7 @@ _REPORTED = re.compile(r"[^，,。；;]{0,20}?(?:了|已经)")
 _ATTRIBUTE_AFTER = re.compile(r"[^，,。；;《]{0,8}?的《")
 _INTENDED_AFTER = re.compile(r"将(?:在|于|继续|进一步|适时|抓紧|加快|研究|组织|根据|按照|会同|对)")
 _MAX_GAP = 40  # characters between the agency list and the verb (要, 在职责范围内，, 对…)
+_OFFICE_SET_IN = re.compile(rf"(?P<list>{_ITEM[:-len(_FINAL)]}(?:办公室|小组|秘书处|工作专班))设在")
 # Set phrases that may stand, each its own phrase, between the agencies and 配合 / 负责.
 _SET_PHRASES = re.compile(r"(?:各司其职|各负其责|各尽其责|分工协作|通力合作|齐抓共管|形成合力)[，,]")
 
@@ -126,6 +127,11 @@ def _subject(text: str, lo: int, verb_at: int) -> tuple[int, int, int] | None:
         if _is_generic(m.group("list")):
             continue  # 各有关部门要…: names no one
         return m.start(), m.start("list"), m.end("list")
+    # An office set up in another body (领导小组办公室设在省发展改革委，办公室主任由…兼任，负责…):
+    # the office is what the sentence's later phrases assign, however many stand between.
+    if text[verb_at : verb_at + 2] in ("负责", "承担", "具体") and (office := _OFFICE_SET_IN.match(text, _OPENERS.match(text, lo).end())):
+        if office.end() <= verb_at and "。" not in text[office.end() : verb_at]:
+            return office.start(), office.start("list"), office.end("list")
     return None
 
 
