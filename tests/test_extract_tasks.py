@@ -1169,6 +1169,9 @@ def test_a_body_the_notice_names_in_full_once_and_then_by_its_short_name():
     # a short name of a body with a level (市发改委) is left to the aliases and the jurisdiction
     assert defined_names(TextView.of("成立市发展改革委（以下简称市发改委）。").text) == {}
     assert defined_names(TextView.of("国家发展和改革委员会（以下简称国家发展改革委）").text) == {"国家发展改革委": "国家发展和改革委员会"}
+    # …组成的 body is named from after 组成 (国办发〔2019〕2号)
+    assert defined_names(TextView.of("由国家医保局、国家卫生健康委、国家药监局组成国家组织药品集中采购和使用试点工作小组"
+                                     "（以下简称试点工作小组）").text) == {"试点工作小组": "国家组织药品集中采购和使用试点工作小组"}
 
 
 def test_set_phrases_between_the_agencies_and_their_verb():
