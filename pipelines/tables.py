@@ -50,6 +50,17 @@ class Table:
         k = self.cell_paragraphs[row][col] if self.cell_paragraphs else None
         return range(0) if k is None else range(k, k + self.rows[row][col].count("\n") + 1)
 
+    def row_paragraphs(self, row: int) -> list[int]:
+        """The body paragraphs row ``row`` is written in: its cells' (a flattened table) or its own."""
+        if self.cell_paragraphs:
+            return [k for c in range(self.width) for k in self.cell_paragraph_span(row, c)]
+        k = self.paragraph_of(row)
+        return [] if k is None else [k]
+
+    def body_paragraphs(self) -> set[int]:
+        """Every body paragraph the table is written in."""
+        return {k for r in range(len(self.rows)) for k in self.row_paragraphs(r)}
+
     @property
     def width(self) -> int:
         return len(self.rows[0]) if self.rows else 0

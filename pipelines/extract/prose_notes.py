@@ -40,7 +40,8 @@ _FORBID = (
     r"要|应(?!急)|须|由|会同|负责|牵头|配合|承担|履行|依照|按照|根据|在|对|等|、|及|与|或|的|，|,"
     r"|研究|提出|继续|探索|制定|(?<!国家)组织|开展|推进|加强|建立|完善|抓紧|进一步|成立|设立|组建|设置|若干|分领域"
 )
-_ITEM = rf"(?:(?!{_FORBID})[\u4e00-\u9fff()（）]){{0,30}}{_FINAL}"
+_ITEM_HEAD = rf"(?:(?!{_FORBID})[\u4e00-\u9fff()（）]){{0,30}}"
+_ITEM = _ITEM_HEAD + _FINAL
 _LIST = re.compile(
     rf"(?:(?P<lead>由|请))?"
     rf"(?P<list>{_ITEM}(?:[、和及与]{_ITEM})*(?:等(?:有关|相关)?(?:部门|单位))?"
@@ -77,7 +78,7 @@ _REPORTED = re.compile(r"[^，,。；;]{0,20}?(?:了|已经)")
 _ATTRIBUTE_AFTER = re.compile(r"[^，,。；;《]{0,8}?的《")
 _INTENDED_AFTER = re.compile(r"将(?:在|于|继续|进一步|适时|抓紧|加快|研究|组织|根据|按照|会同|对)")
 _MAX_GAP = 40  # characters between the agency list and the verb (要, 在职责范围内，, 对…)
-_OFFICE_SET_IN = re.compile(rf"(?P<list>{_ITEM[:-len(_FINAL)]}(?:办公室|小组|秘书处|工作专班))设在")
+_OFFICE_SET_IN = re.compile(rf"(?P<list>{_ITEM_HEAD}(?:办公室|小组|秘书处|工作专班))设在")
 # Set phrases that may stand, each its own phrase, between the agencies and 配合 / 负责.
 _SET_PHRASES = re.compile(r"(?:各司其职|各负其责|各尽其责|分工协作|通力合作|齐抓共管|形成合力)[，,]")
 

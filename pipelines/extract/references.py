@@ -72,10 +72,9 @@ def _governing_verb(text: str, start: int) -> str | None:
     verbs = list(_VERBS.finditer(text, i, start))
     if not verbs:
         return None
-    if text[max(i, verbs[-1].start() - 2) : verbs[-1].start()] in _DRAFTING:
-        return None  # 制定实施《…》: a document still to be written
-    if text[max(i, verbs[-1].start() - 2) : verbs[-1].start()] == "结合":
-        return None  # 请结合实施《…》: plans named in passing
+    # 制定实施《…》: a document still to be written; 请结合实施《…》: plans named in passing
+    if text[max(i, verbs[-1].start() - 2) : verbs[-1].start()] in (*_DRAFTING, "结合"):
+        return None
     return verbs[-1].group()
 
 
@@ -87,8 +86,7 @@ def _rest(text: str, end: int) -> str:
 
 def _sentence(text: str, start: int, end: int) -> str:
     a = max(text.rfind(c, 0, start) for c in "。；;\n") + 1
-    ends = [j for j in (text.find(c, end) for c in "。；;\n") if j >= 0]
-    return text[a : min(ends) if ends else len(text)]
+    return text[a:end] + _rest(text, end)
 
 
 # 根据《…》精神 / 按照《…》要求 / 依据《…》，结合我省实际，制定本方案: the notice implements it.

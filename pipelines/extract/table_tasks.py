@@ -29,9 +29,7 @@ def task_table_spans(paragraphs: list[Paragraph], tables: list[Table]) -> list[t
         if not task_rows(table):
             continue
         for r in range(len(table.rows)):
-            held = ([k for c in range(table.width) for k in table.cell_paragraph_span(r, c)] if table.cell_paragraphs
-                    else [k] if (k := table.paragraph_of(r)) is not None else [])
-            out.extend((starts[k], starts[k] + len(paragraphs[k].text)) for k in held)
+            out.extend((starts[k], starts[k] + len(paragraphs[k].text)) for k in table.row_paragraphs(r))
     return out
 
 

@@ -258,6 +258,13 @@ def _split_metrics(text: str) -> list[str]:
     return [p + last[len(p):] if len(p) < len(last) else p for p in parts[:-1]] + [last]
 
 
+def _count_row(start: int, end: int, metric: str, num: str, high: float | None, unit: str, suffix: str | None) -> _Row:
+    """A count (2个千亿级产业集群, 8—10个百亿企业, 100家以上龙头企业)."""
+    return _Row("quantitative", start, end, metric=metric, value=_number(num), value_high=high, unit=unit,
+                comparator="between" if high is not None else "≥" if suffix == "以上" else "=",
+                is_approximate=suffix == "左右")
+
+
 def _quantities(view: str, start: int, end: int, strong_only: bool) -> list[_Row]:
     """Quantified targets in view[start:end]."""
     rows: list[_Row] = []
@@ -336,32 +343,24 @@ def _quantities(view: str, start: int, end: int, strong_only: bool) -> list[_Row
                 continue
             suffix = m.group("suffix" + k)
             high = _number(m.group("high1")) if k == "1" else None  # 培育8—10个百亿企业
-            metric = m.group("metric" + k)
-            if k == "1" and _COUNT_MORE.match(view, m.end() - len(joiner := re.search("(?:以及|和|及)?$", metric).group()), end):
-                metric = metric[: len(metric) - len(joiner)]  # …2个千亿级产业集群和6个…: the metric ends before 和
-            rows.append(
-                _Row("quantitative", m.end("verb"), m.start("metric1") + len(metric) if k == "1" else m.end(), metric=metric,
-                     value=_number(m.group("num" + k)), value_high=high, unit=m.group("unit" + k),
-                     comparator="between" if high is not None else "≥" if suffix == "以上" else "=",
-                     is_approximate=suffix == "左右")
-            )
-            if k == "1":
-                at = m.start("metric1") + len(metric)
-                while (nxt := _COUNT_MORE.match(view, at, end)) is not None:
-                    rows.append(
-                        _Row("quantitative", nxt.start("num"), nxt.end(), metric=nxt.group("metric"),
-                             value=_number(nxt.group("num")), value_high=_number(nxt.group("high")), unit=nxt.group("unit"),
-                             comparator="between" if nxt.group("high") else "≥" if nxt.group("suffix") == "以上" else "=",
-                             is_approximate=nxt.group("suffix") == "左右")
-                    )
-                    at = nxt.end()
+            metric, row_end = m.group("metric" + k), m.end()
+            if k == "1":  # …2个千亿级产业集群和6个…: the first metric ends before 和, a second count follows
+                joiner = re.search("(?:以及|和|及)?$", metric).group()
+                if joiner and _COUNT_MORE.match(view, m.end() - len(joiner), end):
+                    metric, row_end = metric[: -len(joiner)], m.end() - len(joiner)
+            rows.append(_count_row(m.end("verb"), row_end, metric, m.group("num" + k), high, m.group("unit" + k), suffix))
+            at = row_end
+            while k == "1" and (nxt := _COUNT_MORE.match(view, at, end)) is not None:
+                rows.append(_count_row(nxt.start("num"), nxt.end(), nxt.group("metric"), nxt.group("num"),
+                                       _number(nxt.group("high")), nxt.group("unit"), nxt.group("suffix")))
+                at = nxt.end()
         for m in _INDEX.finditer(view, start, end):
             if any(r.start <= m.start("num") < r.end for r in rows):
                 continue
             m_start, _ = _clean_metric(view, _phrase_start(view, m.start(), start), m.start())
             rows.append(
                 _Row("quantitative", m_start, m.end(), metric=view[m_start : m.end("metric")], value=_number(m.group("num")),
-                     unit=None, comparator=_SUFFIX_COMPARATOR.get(m.group("suffix") or "", _VERB_COMPARATOR[m.group("verb")] if m.group("verb") in _VERB_COMPARATOR else "="),
+                     unit=None, comparator=_SUFFIX_COMPARATOR.get(m.group("suffix") or "", _VERB_COMPARATOR.get(m.group("verb"), "=")),
                      is_approximate=m.group("suffix") == "左右")
             )
     for m in _TRAVEL_TIME.finditer(view, start, end):

@@ -716,9 +716,8 @@ def _read_text(paragraphs: list[str], meta: _Meta) -> None:
     for line in paragraphs[:12]:  # a head of title lines (up to 4, some pages repeat them), 文号
         if opens_letter(line, prev):
             break
-        hits = find_doc_numbers(line)
-        if hits and hits[0][0] == line.strip(_STRIP):  # a 文号 alone on its line
-            meta.text["doc_number"] = hits[0][0]
+        if _only_doc_number(line):  # a 文号 alone on its line
+            meta.text["doc_number"] = find_doc_numbers(line)[0][0]
             break
         prev = line
     if "doc_number" not in meta.text:
@@ -950,11 +949,9 @@ def parse(data: bytes, content_type: str | None = None, url: str | None = None) 
 
     notice = parse_html(data, content_type, url=url)
     notice.tables = body_task_tables(data, content_type, notice, source=url)
-    held = {k for t in notice.tables for r in range(len(t.rows)) for c in range(t.width) for k in t.cell_paragraph_span(r, c)}
-    held |= {k for t in notice.tables for k in t.paragraphs if k is not None}
+    held = set().union(*(t.body_paragraphs() for t in notice.tables))
     for table in line_tables(notice.paragraphs, first_index=len(notice.tables)):
         # a table the page gives one cell a line and no <table> markup (pipelines.parse.line_tables)
-        spans = {k for r in range(len(table.rows)) for c in range(table.width) for k in table.cell_paragraph_span(r, c)}
-        if not spans & held:
+        if not table.body_paragraphs() & held:
             notice.tables.append(replace(table, index=len(notice.tables), source=url))
     return notice

@@ -475,6 +475,11 @@ def _most_named(level: str, flat: str) -> str | None:
     return best[0] if n > runner_up and len(best) == 1 else None
 
 
+def _flat(text: str) -> str:
+    """Simplified, no whitespace, no mirror's pinyin (成(chéng)都 → 成都)."""
+    return to_simplified(re.sub(r"\s+", "", without_mirror_pinyin(text)[0]))
+
+
 def jurisdiction_of_body(text: str, title: str | None = None) -> str | None:
     """The division a notice's body speaks for (湖北省, 成都市, 咸宁市咸安区), or None.
 
@@ -484,8 +489,8 @@ def jurisdiction_of_body(text: str, title: str | None = None) -> str | None:
     twice, "省委" once: a city's notice). Its division is the one of that level the text names
     most, its ``title`` counted with the body. A national notice ("全国", "国务院") has none.
     """
-    flat = to_simplified(re.sub(r"\s+", "", without_mirror_pinyin(text)[0]))  # 成(chéng)都 → 成都
-    named = to_simplified(re.sub(r"\s+", "", without_mirror_pinyin(title)[0])) + "\n" + flat if title else flat
+    flat = _flat(text)
+    named = _flat(title) + "\n" + flat if title else flat
     colon = re.search(r"[：:]", flat[:300])
     head = flat[: colon.end()] if colon else ""
     if _NATIONAL_ADDRESSEES.search(head):
